@@ -1,0 +1,33 @@
+/**
+ * The shape of a `medhelm` sub-command. Each command lives in its own file under
+ * `data-loaders/commands/<name>.ts` and default-exports a `Command`; `cli.ts` discovers them by
+ * file name, so adding a command touches one file.
+ */
+
+/** Where a command writes. Passed in so that tests capture output without spawning a process. */
+export interface CommandIO {
+  /** Machine-readable output and tables: the command's result. */
+  stdout: (text: string) => void;
+  /** Progress, warnings and errors: never parsed. */
+  stderr: (text: string) => void;
+  /** Working directory that relative paths resolve against. */
+  cwd: string;
+  /** Environment variables (secrets such as API keys come only from here). */
+  env: Record<string, string | undefined>;
+  /** True when stderr is an interactive terminal (live progress bars are drawn only then). */
+  isTTY: boolean;
+}
+
+/** A `medhelm` sub-command. */
+export interface Command {
+  name: string;
+  /** One line for `medhelm help`. */
+  summary: string;
+  /** Usage text printed by `medhelm <name> --help`. */
+  usage: string;
+  /** Runs the command with the arguments after its name; resolves to the process exit code. */
+  run: (args: string[], io: CommandIO) => Promise<number>;
+}
+
+/** Thrown for bad invocations and configuration; the CLI prints the message without a stack and exits 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,147 @@
+/**
+ * Suite configuration: what to run and where the models are. A user-written `medhelm.config.json`
+ * (the spec) is normalized once, here, into a strict `SuiteConfig`; environment variables carry
+ * only the default endpoint (`OPENAI_BASE_URL`) and secrets (`OPENAI_API_KEY`, and any variable a
+ * config endpoint names in `apiKeyEnv`).
+ */
+import {existsSync, readFileSync} from "node:fs";
+import {join, resolve} from "node:path";
+import {baselineNames} from "./models/baseline.ts";
+import {publicUrl, type Endpoint} from "./models/openai.ts";
+
+/** An endpoint as written in the config file. */
+export interface EndpointSpec {
+  baseURL: string;
+  /** Name of the environment variable holding the key (the key itself never goes in the file). */
+  apiKeyEnv?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  jsonMode?: boolean;
+}
+
+/** The config file as written (every field optional). */
+export interface SuiteConfigSpec {
+  endpoints?: Record<string, EndpointSpec>;
+  models?: string[];
+  judges?: string[];
+  benchmarks?: string[];
+  seed?: number;
+  limit?: number;
+  maxEvalInstances?: number;
+  concurrency?: number;
+  helmCompat?: boolean;
+  excludeSelfJudging?: boolean;
+  excludeSameVendorJudging?: boolean;
+  dataDir?: string;
+  cacheDir?: string;
+  outDir?: string;
+  resources?: Record<string, string>;
+  vendors?: Record<string, string>;
+  /** Allow instance text of gated/private benchmarks in the built site (off by default). */
+  publishRestrictedText?: boolean;
+}
+
+/** The normalized configuration every run uses. */
+export interface SuiteConfig {
+  endpoints: Endpoint[];
+  /** Evaluated model ids; empty means "decide from the endpoints" (see `resolveModels`). */
+  models: string[];
+  judges: string[] | null;
+  benchmarks: string[] | null;
+  seed: number;
+  limit: number | null;
+  maxEvalInstances: number;
+  concurrency: number;
+  helmCompat: boolean;
+  excludeSelfJudging: boolean;
+  excludeSameVendorJudging: boolean;
+  dataDir: string;
+  cacheDir: string;
+  outDir: string;
+  resources: Record<string, string>;
+  vendors: Record<string, string>;
+  publishRestrictedText: boolean;
+  /** The config file read, if any. */
+  file: string | null;
+}
+
+/** Default config file name, looked up in the working directory. */
+export const CONFIG_FILE = "medhelm.config.json";
+
+function positiveInt(value: unknown, field: string, file: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`${file}: ${field} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Reads and normalizes the configuration for a working directory and environment. */
+export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, string | undefined>; file?: string}): SuiteConfig {
+  const path = file ? resolve(cwd, file) : join(cwd, CONFIG_FILE);
+  let spec: SuiteConfigSpec = {};
+  let used: string | null = null;
+  if (existsSync(path)) {
+    try {
+      spec = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      throw new Error(`${path}: invalid JSON (${(error as Error).message})`);
+    }
+    used = path;
+  } else if (file) throw new Error(`config file not found: ${path}`);
+  const where = used ?? CONFIG_FILE;
+  const concurrency = positiveInt(spec.concurrency, "concurrency", where) ?? 8;
+  const endpoints: Endpoint[] = [];
+  // The environment's endpoint is named "openai", so `openai/<model>` reaches it.
+  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) {
+    endpoints.push({
+      name: "openai",
+      baseURL: env.OPENAI_BASE_URL || "https://api.openai.com/v1",
+      apiKey: env.OPENAI_API_KEY,
+      concurrency,
+      timeoutMs: 120_000,
+      maxRetries: 4,
+      jsonMode: true
+    });
+  }
+  for (const [name, e] of Object.entries(spec.endpoints ?? {})) {
+    if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name) || name === "baseline") throw new Error(`${where}: invalid endpoint name: ${name}`);
+    if (!e || typeof e.baseURL !== "string") throw new Error(`${where}: endpoints.${name}.baseURL must be a URL string`);
+    if (new URL(e.baseURL).username || new URL(e.baseURL).password) throw new Error(`${where}: endpoints.${name}.baseURL must not contain credentials; use apiKeyEnv`);
+    publicUrl(e.baseURL);
+    const existing = endpoints.findIndex((x) => x.name === name);
+    const endpoint: Endpoint = {
+      name,
+      baseURL: e.baseURL,
+      apiKey: e.apiKeyEnv ? env[e.apiKeyEnv] : undefined,
+      concurrency: positiveInt(e.concurrency, `endpoints.${name}.concurrency`, where) ?? concurrency,
+      timeoutMs: positiveInt(e.timeoutMs, `endpoints.${name}.timeoutMs`, where) ?? 120_000,
+      maxRetries: positiveInt(e.maxRetries, `endpoints.${name}.maxRetries`, where) ?? 4,
+      jsonMode: e.jsonMode ?? true
+    };
+    if (existing >= 0) endpoints[existing] = endpoint;
+    else endpoints.push(endpoint);
+  }
+  return {
+    endpoints,
+    models: spec.models ?? [],
+    judges: spec.judges ?? null,
+    benchmarks: spec.benchmarks ?? null,
+    seed: positiveInt(spec.seed, "seed", where) ?? 0,
+    limit: positiveInt(spec.limit, "limit", where) ?? null,
+    maxEvalInstances: positiveInt(spec.maxEvalInstances, "maxEvalInstances", where) ?? 1000,
+    concurrency,
+    helmCompat: spec.helmCompat ?? false,
+    excludeSelfJudging: spec.excludeSelfJudging ?? false,
+    excludeSameVendorJudging: spec.excludeSameVendorJudging ?? false,
+    dataDir: resolve(cwd, spec.dataDir ?? env.MEDHELM_DATA_DIR ?? "data"),
+    cacheDir: resolve(cwd, spec.cacheDir ?? ".medhelm/cache"),
+    outDir: resolve(cwd, spec.outDir ?? "results/latest"),
+    resources: spec.resources ?? {},
+    vendors: spec.vendors ?? {},
+    publishRestrictedText: spec.publishRestrictedText ?? false,
+    file: used
+  };
+}
+
+/** The baseline model ids, the embedded default. */
+export const baselineIds = baselineNames.map((n) => `baseline/${n}`);

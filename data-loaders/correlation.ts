@@ -1,0 +1,113 @@
+/**
+ * Rank correlations between two paired samples: Spearman's rho (Pearson correlation of average
+ * ranks, so ties are handled as scipy's `spearmanr` does) with a Fisher-z confidence interval,
+ * and Kendall's tau-b. MedHELM's clinician study reports Spearman rho with the Fisher-z CI.
+ *
+ * simple-statistics has `sampleRankCorrelation` but no interval, and its `probit` is only
+ * accurate to about three decimals, so the quantile comes from jstat.
+ */
+// jstat ships no type declarations and @types/jstat is not a dependency; the narrow typed
+// facade below restores types for the one function this module uses.
+// @ts-ignore
+import jStatUntyped from "jstat";
+
+const normalInv: (p: number, mean: number, sd: number) => number = (jStatUntyped as {normal: {inv: (p: number, mean: number, sd: number) => number}}).normal.inv;
+
+/** Spearman's rho with its Fisher-z interval. */
+export interface SpearmanResult {
+  rho: number;
+  /** Lower end of the Fisher-z interval; `NaN` when n < 4 (the standard error needs n - 3 > 0). */
+  ci_low: number;
+  ci_high: number;
+  n: number;
+}
+
+/**
+ * 1-based ranks of `values`, with tied values all given the mean of the ranks they span
+ * (e.g. `[10, 20, 20, 30]` ranks as `[1, 2.5, 2.5, 4]`).
+ */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const ranks = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++;
+    const rank = (start + end) / 2 + 1;
+    for (let i = start; i <= end; i++) ranks[order[i]] = rank;
+    start = end + 1;
+  }
+  return ranks;
+}
+
+/** Pearson's product-moment correlation; `NaN` when either sample has no variance. */
+export function pearson(x: readonly number[], y: readonly number[]): number {
+  checkPaired(x, y, "pearson");
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/**
+ * Spearman's rank correlation of paired samples `x` and `y`, with the Fisher-z interval
+ * `tanh(atanh(rho) ± z_{1-α/2} / sqrt(n - 3))`. A perfect correlation gives the degenerate
+ * interval [rho, rho].
+ */
+export function spearman(x: readonly number[], y: readonly number[], confidence = 0.95): SpearmanResult {
+  checkPaired(x, y, "spearman");
+  const n = x.length;
+  const rho = pearson(averageRanks(x), averageRanks(y));
+  const [ci_low, ci_high] = fisherInterval(rho, n, confidence);
+  return {rho, ci_low, ci_high, n};
+}
+
+/** The Fisher-z confidence interval of a correlation `r` from `n` pairs; `[NaN, NaN]` when n < 4. */
+export function fisherInterval(r: number, n: number, confidence = 0.95): [number, number] {
+  if (!(confidence > 0 && confidence < 1)) throw new Error(`fisherInterval: confidence ${confidence} is not between 0 and 1`);
+  if (n < 4 || Number.isNaN(r)) return [NaN, NaN];
+  const z = Math.atanh(r);
+  const half = normalInv(1 - (1 - confidence) / 2, 0, 1) / Math.sqrt(n - 3);
+  return [Math.tanh(z - half), Math.tanh(z + half)];
+}
+
+/**
+ * Kendall's tau-b of paired samples, `(C - D) / sqrt((n0 - Tx)(n0 - Ty))`, which corrects tau
+ * for ties in either sample (as scipy's `kendalltau` default). O(n²), fine for rating studies.
+ */
+export function kendallTauB(x: readonly number[], y: readonly number[]): number {
+  checkPaired(x, y, "kendallTauB");
+  let concordant = 0;
+  let discordant = 0;
+  let tiesX = 0;
+  let tiesY = 0;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = Math.sign(x[i] - x[j]);
+      const dy = Math.sign(y[i] - y[j]);
+      if (dx === 0) tiesX++;
+      if (dy === 0) tiesY++;
+      if (dx !== 0 && dy !== 0) {
+        if (dx === dy) concordant++;
+        else discordant++;
+      }
+    }
+  }
+  const pairs = (n * (n - 1)) / 2;
+  return (concordant - discordant) / Math.sqrt((pairs - tiesX) * (pairs - tiesY));
+}
+
+function checkPaired(x: readonly number[], y: readonly number[], name: string): void {
+  if (x.length !== y.length) throw new Error(`${name}: samples differ in length (${x.length} vs ${y.length})`);
+  if (x.length < 2) throw new Error(`${name}: need at least 2 pairs, got ${x.length}`);
+  const bad = [...x, ...y].find((v) => !Number.isFinite(v));
+  if (bad !== undefined) throw new Error(`${name}: ${bad} is not a finite number`);
+}

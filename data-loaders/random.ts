@@ -1,0 +1,44 @@
+/**
+ * Seeded pseudo-random numbers for every sampled thing in the workbench (instance sampling,
+ * bootstrap resamples, the random-choice baseline), so that a seed in the run manifest
+ * reproduces a run exactly. Backed by pure-rand's xoroshiro128+, a well-tested generator.
+ */
+import prand from "pure-rand";
+
+/** A stateful generator of uniform numbers in [0, 1) and integers, derived from one seed. */
+export interface Random {
+  /** A uniform float in [0, 1). */
+  next(): number;
+  /** A uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/** A generator for `seed`; the same seed always yields the same sequence. */
+export function seeded(seed: number): Random {
+  let rng = prand.xoroshiro128plus(seed >>> 0);
+  const next = () => {
+    // Two 32-bit draws give a 53-bit float, like Math.random's resolution.
+    const [hi, r1] = prand.uniformIntDistribution(0, 0x1fffff, rng);
+    const [lo, r2] = prand.uniformIntDistribution(0, 0xffffffff, r1);
+    rng = r2;
+    return (hi * 0x100000000 + lo) / 2 ** 53;
+  };
+  return {next, int: (n) => Math.floor(next() * n)};
+}
+
+/** A generator whose seed is derived from a base seed and a string label (e.g. a benchmark id), so that streams are independent. */
+export function seededFor(seed: number, label: string): Random {
+  let h = 2166136261 ^ seed;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619);
+  return seeded(h >>> 0);
+}
+
+/** A Fisher-Yates shuffled copy of `items`. */
+export function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
