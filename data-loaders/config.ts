@@ -40,6 +40,8 @@ export interface SuiteConfigSpec {
   vendors?: Record<string, string>;
   /** Allow instance text of gated/private benchmarks in the built site (off by default). */
   publishRestrictedText?: boolean;
+  /** What the site shows: run the suite at build time (default) and/or include other result folders. */
+  site?: {run?: boolean; include?: string[]};
 }
 
 /** The normalized configuration every run uses. */
@@ -64,6 +66,8 @@ export interface SuiteConfig {
   publishRestrictedText: boolean;
   /** The config file read, if any. */
   file: string | null;
+  /** The file's content as written, for sections other modules normalize (e.g. `site`). */
+  raw: SuiteConfigSpec;
 }
 
 /** Default config file name, looked up in the working directory. */
@@ -139,7 +143,8 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     resources: spec.resources ?? {},
     vendors: spec.vendors ?? {},
     publishRestrictedText: spec.publishRestrictedText ?? false,
-    file: used
+    file: used,
+    raw: spec
   };
 }
 

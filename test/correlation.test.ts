@@ -1,0 +1,54 @@
+import {describe, it, expect} from "vitest";
+import {averageRanks, fisherInterval, kendallTauB, pearson, spearman} from "../data-loaders/correlation.ts";
+
+describe("correlation", () => {
+  it("averageRanks() gives tied values the mean of the ranks they span", () => {
+    expect(averageRanks([10, 20, 20, 30])).toEqual([1, 2.5, 2.5, 4]);
+    expect(averageRanks([3, 1, 3, 3, 2])).toEqual([4, 1, 4, 4, 2]);
+  });
+
+  it("spearman() with ties is 6.5/sqrt(95) = .6669 on x = 10..50, y = 1 3 3 2 5 (hand-computed, as scipy's spearmanr)", () => {
+    // Ranks of y are 1, 3.5, 3.5, 2, 5; deviations from 3 are (-2, .5, .5, -1, 2) against
+    // (-2, -1, 0, 1, 2) for x, so the cross product is 6.5 and the sums of squares 9.5 and 10.
+    const result = spearman([10, 20, 30, 40, 50], [1, 3, 3, 2, 5]);
+    expect(result.rho).toBeCloseTo(6.5 / Math.sqrt(95), 12);
+    expect(result.n).toBe(5);
+  });
+
+  it("spearman() gives the Fisher-z interval tanh(atanh(rho) ± 1.95996/sqrt(n-3)) = [-.5232, .9753] for that example", () => {
+    const result = spearman([10, 20, 30, 40, 50], [1, 3, 3, 2, 5]);
+    expect(result.ci_low).toBeCloseTo(-0.5232394, 6);
+    expect(result.ci_high).toBeCloseTo(0.9753088, 6);
+  });
+
+  it("spearman() matches scipy on a sample with ties in both variables (rho = .91517, CI [.59277, .98477])", () => {
+    const result = spearman([1, 2, 2, 3, 4, 5, 6, 6], [2, 1, 3, 3, 5, 4, 6, 8]);
+    expect(result.rho).toBeCloseTo(0.9151683, 6);
+    expect(result.ci_low).toBeCloseTo(0.5927683, 6);
+    expect(result.ci_high).toBeCloseTo(0.9847692, 6);
+  });
+
+  it("spearman() of a monotone relation is 1 with the degenerate interval [1, 1]", () => {
+    const result = spearman([1, 2, 3, 4, 5], [1, 4, 9, 16, 25]);
+    expect(result).toEqual({rho: 1, ci_low: 1, ci_high: 1, n: 5});
+  });
+
+  it("fisherInterval() is undefined below four pairs", () => {
+    expect(fisherInterval(0.5, 3)).toEqual([NaN, NaN]);
+  });
+
+  it("kendallTauB() is (C - D)/sqrt((n0 - Tx)(n0 - Ty)) = 5/sqrt(90) = .5270 on x = 10..50, y = 1 3 3 2 5", () => {
+    // 10 pairs: 7 concordant, 2 discordant, 1 tied in y only.
+    expect(kendallTauB([10, 20, 30, 40, 50], [1, 3, 3, 2, 5])).toBeCloseTo(5 / Math.sqrt(90), 12);
+    expect(kendallTauB([1, 2, 2, 3, 4, 5, 6, 6], [2, 1, 3, 3, 5, 4, 6, 8])).toBeCloseTo(0.7925939, 6);
+  });
+
+  it("pearson() is NaN when one sample is constant", () => {
+    expect(pearson([1, 2, 3], [2, 2, 2])).toBeNaN();
+  });
+
+  it("spearman() rejects unpaired and non-finite samples", () => {
+    expect(() => spearman([1, 2, 3], [1, 2])).toThrow("spearman: samples differ in length (3 vs 2)");
+    expect(() => spearman([1, NaN, 3], [1, 2, 3])).toThrow("spearman: NaN is not a finite number");
+  });
+});
