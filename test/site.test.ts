@@ -2,33 +2,18 @@
  * The built site in a real browser: builds it on the embedded default (offline baselines, a
  * limited run so the test stays quick), serves dist/ on 127.0.0.1 and drives Debian's Chromium.
  */
-import {execFile} from "node:child_process";
-import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {openPage, startHarness, type Harness} from "./browser.ts";
+import {ensureSite, TEST_LIMIT} from "./site-build.ts";
 
-const exec = promisify(execFile);
 let harness: Harness;
-let work: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "medhelm-site-"));
-  const config = join(work, "medhelm.config.json");
-  writeFileSync(config, JSON.stringify({limit: 40, outDir: join(work, "results"), cacheDir: join(work, "cache")}));
-  // Framework reuses loader output from its cache during a build; clear it so this config is used.
-  rmSync("src/.observablehq/cache/data", {recursive: true, force: true});
-  const env = {...process.env, MEDHELM_CONFIG: config, OPENAI_BASE_URL: "", OPENAI_API_KEY: ""};
-  await exec("npm", ["run", "build"], {env, maxBuffer: 64 * 1024 * 1024});
-  rmSync("src/.observablehq/cache/data", {recursive: true, force: true});
-  harness = await startHarness("dist");
+  harness = await startHarness(await ensureSite());
 }, 600_000);
 
 afterAll(async () => {
   await harness?.close();
-  rmSync(work, {recursive: true, force: true});
 });
 
 describe("site", () => {
@@ -59,7 +44,7 @@ describe("site", () => {
   it("benchmark page lists instances, outputs and scores for the chosen model", async () => {
     const {page, external, problems} = await openPage(harness, "/benchmarks/pubmed_qa", "#answers-status");
     expect(await page.locator("h1").first().innerText()).toBe("PubMedQA");
-    expect(await page.locator("#answers-status").innerText()).toMatch(/^40 answers by baseline\/first-choice; 0 unscored\./);
+    expect(await page.locator("#answers-status").innerText()).toMatch(new RegExp(`^${TEST_LIMIT} answers by baseline/first-choice; 0 unscored\\.`));
     await page.locator("main select").first().selectOption("baseline/random-choice");
     await page.locator("#answers-status").getByText(/by baseline\/random-choice/).waitFor();
     expect(await page.locator("main table").first().innerText()).toContain("instance_id");
@@ -70,7 +55,7 @@ describe("site", () => {
 
   it("open-ended benchmark page says why the jury score is missing without judges", async () => {
     const {page, problems} = await openPage(harness, "/benchmarks/aci_bench", "#answers-status");
-    expect(await page.locator("#answers-status").innerText()).toMatch(/^40 answers by baseline\/lead; 40 unscored\./);
+    expect(await page.locator("#answers-status").innerText()).toMatch(new RegExp(`^${TEST_LIMIT} answers by baseline/lead; ${TEST_LIMIT} unscored\\.`));
     expect(await page.locator("main").innerText()).toContain("no judges configured");
     expect(problems).toEqual([]);
     await page.close();
