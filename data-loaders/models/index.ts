@@ -6,7 +6,19 @@
 import {baselineIds, type SuiteConfig} from "../config.ts";
 import type {Model} from "../types.ts";
 import {baselineModel} from "./baseline.ts";
-import {listModels, openaiModel} from "./openai.ts";
+import {listModels, openaiModel, vendorOf} from "./openai.ts";
+
+/**
+ * A default jury from an endpoint's served models: up to three, preferring one per model family
+ * (MedHELM's panel spans three vendors so that no family grades itself alone).
+ */
+export function defaultPanel(served: string[], size = 3): string[] {
+  const vendor = (id: string) => vendorOf(id.slice(id.indexOf("/") + 1), id.slice(0, id.indexOf("/")));
+  const panel: string[] = [];
+  for (const id of served) if (panel.length < size && !panel.some((p) => vendor(p) === vendor(id))) panel.push(id);
+  for (const id of served) if (panel.length < size && !panel.includes(id)) panel.push(id);
+  return panel;
+}
 
 /** Resolves one model id against the configuration. */
 export function resolveModel(id: string, config: SuiteConfig): Model {
@@ -28,7 +40,7 @@ export function resolveModel(id: string, config: SuiteConfig): Model {
  * The evaluated models and judges of a run. Explicit lists (flags, then config) win. Otherwise,
  * with no endpoint the baselines run alone and there is no jury; with an endpoint whose models
  * are not named, its served models are listed: the first is evaluated (next to the baselines) and
- * up to the first three form the jury.
+ * up to three, one per model family where possible, form the jury.
  */
 export async function resolveModels(config: SuiteConfig, flags: {models?: string[]; judges?: string[]}): Promise<{models: Model[]; judges: Model[]}> {
   let modelIds = flags.models ?? (config.models.length ? config.models : null);
@@ -43,7 +55,7 @@ export async function resolveModels(config: SuiteConfig, flags: {models?: string
       }
     }
     modelIds ??= [...baselineIds, ...served.slice(0, 1)];
-    judgeIds ??= served.slice(0, 3);
+    judgeIds ??= defaultPanel(served);
   }
   return {models: modelIds.map((id) => resolveModel(id, config)), judges: judgeIds.map((id) => resolveModel(id, config))};
 }
