@@ -5,8 +5,7 @@
  * of MedHELM's analysis (`src/medhelm/minimum_detectable_error.py`). Every resampling function
  * is seeded, so the same inputs and seed give identical output.
  */
-// @ts-ignore jstat ships no type declarations and @types/jstat is not a dependency.
-import jstat from "jstat";
+import jStat from "jstat";
 import {seeded, seededFor, type Random} from "./random.ts";
 import {meanWinRates} from "./winrate.ts";
 
@@ -27,7 +26,7 @@ export interface Interval {
   upper: number;
 }
 
-const normalQuantile = (p: number): number => (jstat as {normal: {inv: (p: number, mean: number, sd: number) => number}}).normal.inv(p, 0, 1);
+const normalQuantile = (p: number): number => jStat.normal.inv(p, 0, 1);
 
 function settings(options: BootstrapOptions): Required<BootstrapOptions> {
   const {resamples = 1000, seed = 0, level = 0.95} = options;

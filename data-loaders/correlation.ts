@@ -6,12 +6,9 @@
  * simple-statistics has `sampleRankCorrelation` but no interval, and its `probit` is only
  * accurate to about three decimals, so the quantile comes from jstat.
  */
-// jstat ships no type declarations and @types/jstat is not a dependency; the narrow typed
-// facade below restores types for the one function this module uses.
-// @ts-ignore
-import jStatUntyped from "jstat";
+import jStat from "jstat";
 
-const normalInv: (p: number, mean: number, sd: number) => number = (jStatUntyped as {normal: {inv: (p: number, mean: number, sd: number) => number}}).normal.inv;
+const normalInv = jStat.normal.inv;
 
 /** Spearman's rho with its Fisher-z interval. */
 export interface SpearmanResult {

@@ -8,16 +8,9 @@
  * No maintained npm package computes ICCs (the `icc` package parses colour profiles), so this
  * module implements them; it is checked against the published Shrout & Fleiss example.
  */
-// jstat ships no type declarations and @types/jstat is not a dependency; the narrow typed
-// facade below restores types for the two functions this module uses.
-// @ts-ignore
-import jStatUntyped from "jstat";
+import jStat from "jstat";
 
-interface CentralF {
-  cdf(x: number, df1: number, df2: number): number;
-  inv(p: number, df1: number, df2: number): number;
-}
-const centralF: CentralF = (jStatUntyped as {centralF: CentralF}).centralF;
+const centralF = jStat.centralF;
 
 /** The six Shrout & Fleiss forms, named as pingouin names them (`icc3k` is ICC(3,k)). */
 export type IccForm = "icc1" | "icc2" | "icc3" | "icc1k" | "icc2k" | "icc3k";

@@ -5,12 +5,9 @@
  * arXiv paper (35 benchmarks), `v2` the later 37-benchmark state of the analysis repo.
  */
 import {readFileSync} from "node:fs";
-// @ts-ignore d3-dsv ships no type declarations and @types/d3-dsv is not a dependency.
-import {csvParse as untypedCsvParse} from "d3-dsv";
+import {csvParse} from "d3-dsv";
 import {categoryScores, categoryWinRates, subcategoryScores, summaryTable, type ScoreGrid, type SummaryRow} from "./leaderboard.ts";
 import {catalogue, catalogueEntry} from "./taxonomy.ts";
-
-const csvParse = untypedCsvParse as (text: string) => Array<Record<string, string | undefined>> & {columns: string[]};
 
 /** One of the paper's nine models under its three names. */
 export interface PaperModel {

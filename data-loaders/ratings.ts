@@ -5,12 +5,7 @@
  * can fill the `llm_*` columns from the jury verdicts of our own runs.
  */
 import {readFile} from "node:fs/promises";
-// d3-dsv ships no type declarations and @types/d3-dsv is not a dependency; the typed facade
-// below restores types for the one function this module uses.
-// @ts-ignore
-import {csvParseRows as csvParseRowsUntyped} from "d3-dsv";
-
-const csvParseRows: (text: string) => string[][] = csvParseRowsUntyped;
+import {csvParseRows} from "d3-dsv";
 
 /** The three criteria clinicians and the jury scored. */
 export const CRITERIA = ["accuracy", "completeness", "clarity"] as const;
