@@ -26,7 +26,8 @@ export default defineBenchmark({
       const set = name.replace("_full.json", "");
       json.data.forEach((row, i) => {
         if (!row.src || !row.tgt) throw new Error(`${file}: data[${i}] lacks src or tgt`);
-        out.push({id: `${set}/${row.file}`, input: row.src, gold: [row.tgt], subset: set});
+        // HELM loads the three test files as one run, so they are not sub-runs (no `subset`).
+        out.push({id: `${set}/${row.file}`, input: row.src, gold: [row.tgt]});
       });
     }
     return out;
