@@ -81,6 +81,8 @@ function positiveInt(value: unknown, field: string, file: string): number | unde
 
 /** Reads and normalizes the configuration for a working directory and environment. */
 export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, string | undefined>; file?: string}): SuiteConfig {
+  // An explicit file wins, then MEDHELM_CONFIG (how the site build is pointed at a config), then the default name.
+  file ??= env.MEDHELM_CONFIG || undefined;
   const path = file ? resolve(cwd, file) : join(cwd, CONFIG_FILE);
   let spec: SuiteConfigSpec = {};
   let used: string | null = null;

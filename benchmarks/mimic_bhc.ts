@@ -1,0 +1,63 @@
+/**
+ * MIMIC-IV-BHC: summarise a patient's clinical notes into the brief hospital course of a
+ * discharge summary. Source: MIMIC-IV-Ext-BHC (Aali et al., 2024), read as JSON lines with
+ * `input` (preprocessed notes) and `target` (the brief hospital course); gated (PhysioNet
+ * credentialed access). Scored by the LLM jury (accuracy, completeness, clarity) against the
+ * written course; ROUGE-1/2/L secondary, BERTScore unscored.
+ */
+import {readFile} from "node:fs/promises";
+import {join} from "node:path";
+import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
+import {rouge} from "../data-loaders/metrics.ts";
+import {defineBenchmark} from "../data-loaders/registry.ts";
+import type {Instance} from "../data-loaders/types.ts";
+
+const FILE = "data.jsonl";
+
+export default defineBenchmark({
+  id: "mimic_bhc",
+  version: 1,
+  description: "Hospital course summarisation: turning a stay's clinical notes into the brief hospital course clinicians read at discharge.",
+  data: {location: "local", files: [FILE], dataset: "MIMIC-IV-Ext-BHC (Aali et al., 2024)", license: "PhysioNet Credentialed Health Data License 1.5.0", url: "https://physionet.org/content/labelled-notes-hospital-course/"},
+  async load(dir) {
+    const file = join(dir, FILE);
+    const out: Instance[] = [];
+    (await readFile(file, "utf8")).split("\n").forEach((line, i) => {
+      if (!line.trim()) return;
+      let row: Record<string, unknown>;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        throw new Error(`${file} line ${i + 1}: not valid JSON`);
+      }
+      for (const field of ["input", "target"]) if (typeof row[field] !== "string" || !(row[field] as string).trim()) throw new Error(`${file} line ${i + 1}: field ${field} is missing or empty`);
+      const input = (row.input as string).trim();
+      const id = typeof row.note_id === "string" || typeof row.note_id === "number" ? String(row.note_id) : contentId(input);
+      out.push({id, input, gold: [(row.target as string).trim()]});
+    });
+    return uniqueIds(out);
+  },
+  prompt: {
+    kind: "generation",
+    instructions: "Summarise the clinical note below into a brief hospital course.",
+    inputNoun: "Clinical Note",
+    outputNoun: "Brief Hospital Course"
+  },
+  maxTokens: 1024,
+  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  mainMetric: "mimic_bhc_accuracy",
+  rubric: {
+    role: "an evaluator of clinical summaries",
+    subject: "a brief hospital course summarised from a patient's clinical notes",
+    inputTag: "user_request",
+    showGold: true,
+    scale: [1, 5],
+    version: 1,
+    criteria: {
+      accuracy: "Does the summary reflect the key clinical details of the notes correctly?",
+      completeness: "Does it include every important detail of the hospital stay?",
+      clarity: "Is it clear and easy for a clinician to understand?"
+    }
+  }
+});

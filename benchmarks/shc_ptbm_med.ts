@@ -1,0 +1,19 @@
+/**
+ * ADHD-Behavior: whether a clinical note from a child's ADHD care documents behaviour therapy advice, in particular parent training in behaviour management. Source: a private
+ * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
+ * copy as `MEDHELM_DATA_DIR/shc_ptbm_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
+ * on the answer letter (multiple-choice-joint layout, one output token).
+ */
+import {defineBenchmark} from "../data-loaders/registry.ts";
+import {shcBenchmark} from "../data-loaders/shc.ts";
+
+export default defineBenchmark(
+  shcBenchmark({
+    id: "shc_ptbm_med",
+    description: "Whether a clinical note from a child's ADHD care documents behaviour therapy advice, in particular parent training in behaviour management.",
+    dataset: "Stanford Health Care ADHD notes (MedHELM ADHD-Behavior)",
+    framing: "You are reading a clinical note from the record of a child with attention deficit hyperactivity disorder (ADHD), looking for mentions of behaviour therapy such as parent training in behaviour management.",
+    choices: ["A", "B"],
+    directive: "Reply 'A' for yes or 'B' for no, without any explanation."
+  })
+);
