@@ -1,8 +1,9 @@
 /**
- * BMT-Status: a patient's bone marrow transplant status, as documented in a clinical note, for research record keeping. Source: a private
- * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
- * copy as `MEDHELM_DATA_DIR/shc_bmt_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
- * on the answer letter (multiple-choice-joint layout, one output token).
+ * BMT-Status: a patient's bone marrow transplant status, as documented in a clinical note, for
+ * research record keeping. Source: a private Stanford Health Care CSV (`prompt`, `context`,
+ * `label`) that only Stanford holds; bring your own copy as
+ * `MEDHELM_DATA_DIR/shc_bmt_med/data.csv` (see data-loaders/shc.ts). Scored by exact match on the
+ * answer letter (multiple-choice-joint layout, one output token).
  */
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {shcBenchmark} from "../data-loaders/shc.ts";

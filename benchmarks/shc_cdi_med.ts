@@ -1,8 +1,9 @@
 /**
- * CDI-QA: clinical documentation integrity queries: whether a note's documentation supports what a query asks about. Source: a private
- * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
- * copy as `MEDHELM_DATA_DIR/shc_cdi_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
- * on the answer letter (multiple-choice-joint layout, one output token).
+ * CDI-QA: clinical documentation integrity queries: whether a note's documentation supports what a
+ * query asks about. Source: a private Stanford Health Care CSV (`prompt`, `context`, `label`) that
+ * only Stanford holds; bring your own copy as `MEDHELM_DATA_DIR/shc_cdi_med/data.csv` (see data-
+ * loaders/shc.ts). Scored by exact match on the answer letter (multiple-choice-joint layout, one
+ * output token).
  */
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {shcBenchmark} from "../data-loaders/shc.ts";

@@ -1,8 +1,9 @@
 /**
- * ENT-Referral: questions about ear, nose and throat (ENT) referral notes, answered yes, no or not mentioned. Source: a private
- * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
- * copy as `MEDHELM_DATA_DIR/shc_ent_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
- * on the answer letter (multiple-choice-joint layout, one output token).
+ * ENT-Referral: questions about ear, nose and throat (ENT) referral notes, answered yes, no or not
+ * mentioned. Source: a private Stanford Health Care CSV (`prompt`, `context`, `label`) that only
+ * Stanford holds; bring your own copy as `MEDHELM_DATA_DIR/shc_ent_med/data.csv` (see data-
+ * loaders/shc.ts). Scored by exact match on the answer letter (multiple-choice-joint layout, one
+ * output token).
  */
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {shcBenchmark} from "../data-loaders/shc.ts";

@@ -1,8 +1,9 @@
 /**
- * HospiceReferral: whether a hospitalised patient meets the criteria for general inpatient (GIP) hospice care. Source: a private
- * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
- * copy as `MEDHELM_DATA_DIR/shc_gip_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
- * on the answer letter (multiple-choice-joint layout, one output token).
+ * HospiceReferral: whether a hospitalised patient meets the criteria for general inpatient (GIP)
+ * hospice care. Source: a private Stanford Health Care CSV (`prompt`, `context`, `label`) that
+ * only Stanford holds; bring your own copy as `MEDHELM_DATA_DIR/shc_gip_med/data.csv` (see data-
+ * loaders/shc.ts). Scored by exact match on the answer letter (multiple-choice-joint layout, one
+ * output token).
  */
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {shcBenchmark} from "../data-loaders/shc.ts";

@@ -1,8 +1,9 @@
 /**
- * ProxySender: who wrote a patient portal message: the patient or a proxy writing on the patient's behalf. Source: a private
- * Stanford Health Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own
- * copy as `MEDHELM_DATA_DIR/shc_proxy_med/data.csv` (see data-loaders/shc.ts). Scored by exact match
- * on the answer letter (multiple-choice-joint layout, one output token).
+ * ProxySender: who wrote a patient portal message: the patient or a proxy writing on the patient's
+ * behalf. Source: a private Stanford Health Care CSV (`prompt`, `context`, `label`) that only
+ * Stanford holds; bring your own copy as `MEDHELM_DATA_DIR/shc_proxy_med/data.csv` (see data-
+ * loaders/shc.ts). Scored by exact match on the answer letter (multiple-choice-joint layout, one
+ * output token).
  */
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {shcBenchmark} from "../data-loaders/shc.ts";

@@ -4,7 +4,7 @@
  * `<sentence id> <corrected sentence>`. Flag accuracy asks whether the model got "has an error"
  * right; sentence accuracy also asks whether it found the right sentence.
  */
-import type {Answer, Metric} from "./types.ts";
+import type {Answer, Metric, ScoringOptions} from "./types.ts";
 
 /** The error flag (0: the text is correct, 1: it has an error) and the wrong sentence's id (null when there is none or it could not be read). */
 export interface MedecVerdict {
@@ -54,8 +54,11 @@ function medecMetric(name: string, score: (prediction: MedecVerdict, gold: Medec
   return {
     name,
     range: [0, 1],
-    score: ({output, instance}: Answer) => {
+    score: ({output, instance}: Answer, options: ScoringOptions) => {
       if (!instance.gold.length) return {value: null, reason: "no reference text"};
+      // HELM reads an empty output as "the text has an error", which credits silence on every
+      // erroneous text; we score no answer as wrong unless HELM compatibility is asked for.
+      if (!output.trim() && !options.helmCompat) return 0;
       return score(parseMedecPrediction(output), parseMedecGold(instance.gold[0]));
     }
   };

@@ -52,7 +52,8 @@ export const schemas: Record<TableName, TableSchema> = {
       c("config_json", "VARCHAR", "normalized run configuration (endpoints by URL, never keys)"),
       c("n_calls", "INTEGER", "model and judge calls made (cache misses)"),
       c("n_cached", "INTEGER", "calls served from the response cache"),
-      c("n_errors", "INTEGER", "calls that failed after retries")
+      c("n_errors", "INTEGER", "calls that failed after retries"),
+      c("cost_usd", "DOUBLE", "USD spent on this run's calls at list prices (cached replays are free); null when a called model has no known price")
     ]
   },
   benchmarks: {
@@ -108,7 +109,8 @@ export const schemas: Record<TableName, TableSchema> = {
       c("output_tokens", "INTEGER", "completion tokens reported by the provider"),
       c("latency_ms", "DOUBLE", "wall time of the call (0 when cached)"),
       c("cached", "BOOLEAN", "served from the response cache"),
-      c("request_hash", "VARCHAR", "response-cache key of the request")
+      c("request_hash", "VARCHAR", "response-cache key of the request"),
+      c("cost_usd", "DOUBLE", "USD of the answer at the model's list price (recorded tokens; also set when cached), null when unknown")
     ]
   },
   scores: {
@@ -134,14 +136,15 @@ export const schemas: Record<TableName, TableSchema> = {
       c("criterion", "VARCHAR", "rubric criterion"),
       c("score", "DOUBLE", "score on the rubric scale as parsed, null when absent"),
       c("explanation", "VARCHAR", "judge's explanation"),
-      c("parse_status", "VARCHAR", "ok, verdict_rejected, invalid_json, missing_criterion, invalid_score, out_of_range, call_failed, no_output, excluded"),
+      c("parse_status", "VARCHAR", "ok, verdict_rejected, invalid_json, missing_criterion, invalid_score, out_of_range, call_failed, no_output, excluded, missing (HELM import: the judge left no verdict)"),
       c("reason", "VARCHAR", "why the verdict is not used, null when ok"),
       c("self_judging", "BOOLEAN", "judge is the evaluated model"),
       c("same_vendor", "BOOLEAN", "judge and evaluated model share a vendor"),
       c("input_tokens", "INTEGER", "judge prompt tokens"),
       c("output_tokens", "INTEGER", "judge completion tokens"),
       c("latency_ms", "DOUBLE", "judge call wall time"),
-      c("cached", "BOOLEAN", "served from the response cache")
+      c("cached", "BOOLEAN", "served from the response cache"),
+      c("cost_usd", "DOUBLE", "USD of the judge call at the judge's list price (repeated on each criterion row of the call), null when unknown")
     ]
   }
 };

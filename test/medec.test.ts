@@ -68,3 +68,15 @@ describe("Medec metrics", () => {
     expect(result).toEqual({value: null, reason: "no reference text"});
   });
 });
+
+import {medecErrorFlagAccuracy as flagMetric} from "../data-loaders/medec.ts";
+
+describe("medec empty answers", () => {
+  const instance = {id: "t", input: "", gold: ["3 The patient has pneumonia."]};
+  it("an empty answer scores 0 on flag accuracy by default", async () => {
+    expect(await flagMetric().score({output: "  ", answer: null, instance}, {helmCompat: false, resources: {}})).toBe(0);
+  });
+  it("an empty answer counts as flagging an error in HELM compatibility mode, as HELM scores it", async () => {
+    expect(await flagMetric().score({output: "", answer: null, instance}, {helmCompat: true, resources: {}})).toBe(1);
+  });
+});
