@@ -202,10 +202,24 @@ export interface PaperReproduction {
 /** Where the paper CSVs live in this repository. */
 export const paperDataDir = new URL("../reference/medhelm-paper/", import.meta.url);
 
+/** The published inputs of one version: the raw leaderboard grid and the per-benchmark cost rows. */
+export interface PaperSource {
+  grid: ScoreGrid;
+  costs: CostRow[];
+}
+
+/** Reads and parses both versions' leaderboard and cost CSVs from `dir` (the repository copy by default). */
+export function readPaperSources(dir: URL = paperDataDir): {v1: PaperSource; v2: PaperSource} {
+  const read = (file: string) => readFileSync(new URL(file, dir), "utf8");
+  const version = (n: 35 | 37): PaperSource => ({
+    grid: parseLeaderboard(read(`leaderboard-${n}.csv`), `leaderboard-${n}.csv`),
+    costs: parseCosts(read(`costs-${n}.csv`), `costs-${n}.csv`)
+  });
+  return {v1: version(35), v2: version(37)};
+}
+
 /** Recomputes the paper's tables from the CSVs in `dir` (the repository copy by default). */
 export function reproducePaper(dir: URL = paperDataDir): PaperReproduction {
-  const read = (file: string) => readFileSync(new URL(file, dir), "utf8");
-  const version = (n: 35 | 37) =>
-    paperTables(parseLeaderboard(read(`leaderboard-${n}.csv`), `leaderboard-${n}.csv`), parseCosts(read(`costs-${n}.csv`), `costs-${n}.csv`));
-  return {v1: version(35), v2: version(37)};
+  const {v1, v2} = readPaperSources(dir);
+  return {v1: paperTables(v1.grid, v1.costs), v2: paperTables(v2.grid, v2.costs)};
 }
