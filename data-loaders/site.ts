@@ -1,22 +1,41 @@
 /**
  * The site's data: runs the configured suite (cached) or reads existing result folders, then
- * derives the small tables the pages query and packs everything into one zip (one loader, so the
- * suite runs once per build). Each table is shipped twice: Arrow IPC for DuckDB-WASM, which reads
- * it without extensions, and Parquet for downloads. Instance text of gated and private benchmarks
- * is removed here unless the configuration explicitly allows publishing it.
+ * derives the tables the pages query and packs everything into one zip (one loader, so the suite
+ * runs once per build). Tables are shipped twice: Arrow IPC for the browser, which reads it
+ * without DuckDB extensions, and Parquet for downloads.
+ *
+ * Pages stay fast by reading only what they show: small aggregated tables for the leaderboard
+ * and the analysis pages, one instance-level score file per benchmark (`bench/<id>.arrow`) for
+ * its page, and the long text (prompts, outputs, gold answers, judge explanations) in a few
+ * chunk files per benchmark (`text/<id>-<k>.json`) that the drill-down fetches when an instance
+ * is opened. Framework copies only the archive members a page references into the built site.
+ *
+ * Publishing: instance text of gated and private benchmarks is removed from the merged result
+ * tables before anything is derived, unless the configuration sets `publishRestrictedText`, so
+ * no table, chunk or download can carry it. Aggregates are always published.
  */
 import {existsSync} from "node:fs";
+import {mkdtemp, readFile, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
+import type {DuckDBConnection} from "@duckdb/node-api";
 import {zipSync} from "fflate";
 import {queryToArrowIPC} from "./arrow.ts";
 import {loadConfig} from "./config.ts";
+import {insertRows, rowsOf, type ColumnType} from "./duckdb-rows.ts";
 import {memoryConnection, sqlString} from "./parquet.ts";
 import {dataAvailable, loadRegistry} from "./registry.ts";
+import {usageCosts, type JudgeUsage, type ModelUsage} from "./site-costs.ts";
+import {partitionByKey, partsFor, runParts} from "./site-parallel.ts";
+import {
+  judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, winRateRows, type pairComparisons,
+  type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
+} from "./site-stats.ts";
+import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
 import {runConfigured} from "./suite.ts";
-import {tableNames} from "./tables.ts";
-import {categories, subcategories} from "./taxonomy.ts";
-import {readFile, mkdtemp, rm} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {schemas, tableNames} from "./tables.ts";
+import {catalogue, categories, subcategories} from "./taxonomy.ts";
+import type {Benchmark} from "./types.ts";
 
 /** Where the site's results come from. */
 export interface SiteSource {
@@ -26,45 +45,26 @@ export interface SiteSource {
   include: string[];
 }
 
-/** Derived tables shipped to the browser, as SQL over the merged result tables. */
-const derived: Record<string, string> = {
-  leaderboard: `
-    SELECT s.model, any_value(c.model_kind) AS model_kind, r.source, s.benchmark, b.name AS benchmark_name, b.category, b.subcategory, b.access,
-      s.metric, bool_or(s.is_main) AS is_main,
-      avg(s.value) AS value, avg(s.value_normalized) AS value_normalized,
-      count(*)::INTEGER AS n, count(s.value)::INTEGER AS n_scored,
-      coalesce(stddev_samp(s.value), 0) AS sd,
-      avg(s.value) - 1.96 * coalesce(stddev_samp(s.value), 0) / sqrt(greatest(count(s.value), 1)) AS ci_low,
-      avg(s.value) + 1.96 * coalesce(stddev_samp(s.value), 0) / sqrt(greatest(count(s.value), 1)) AS ci_high,
-      avg(s.value_normalized) - 1.96 * coalesce(stddev_samp(s.value_normalized), 0) / sqrt(greatest(count(s.value), 1)) AS ci_low_normalized,
-      avg(s.value_normalized) + 1.96 * coalesce(stddev_samp(s.value_normalized), 0) / sqrt(greatest(count(s.value), 1)) AS ci_high_normalized,
-      any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
-    FROM scores s
-    JOIN benchmarks b USING (run_id, benchmark)
-    JOIN runs r USING (run_id)
-    LEFT JOIN completions c USING (run_id, benchmark, instance_id, model)
-    GROUP BY s.model, r.source, s.benchmark, b.name, b.category, b.subcategory, b.access, s.metric`,
-  answers: `
-    SELECT c.run_id, c.benchmark, c.instance_id, c.model, c.model_kind, b.access,
-      CASE WHEN $allow OR b.access = 'public' THEN i.input_text END AS input_text,
-      CASE WHEN $allow OR b.access = 'public' THEN i.gold_text END AS gold_text,
-      CASE WHEN $allow OR b.access = 'public' THEN c.output_text END AS output_text,
-      CASE WHEN $allow OR b.access = 'public' THEN c.answer_text END AS answer_text,
-      c.error, c.cached, c.latency_ms, c.input_tokens, c.output_tokens,
-      m.value AS main_value, m.value_normalized AS main_value_normalized, m.unscored_reason
-    FROM completions c
-    JOIN benchmarks b USING (run_id, benchmark)
-    LEFT JOIN instances i USING (run_id, benchmark, instance_id)
-    LEFT JOIN scores m ON m.run_id = c.run_id AND m.benchmark = c.benchmark AND m.instance_id = c.instance_id AND m.model = c.model AND m.is_main`,
-  verdicts: `
-    SELECT j.run_id, j.benchmark, j.instance_id, j.model, j.judge, j.criterion, j.score, j.parse_status, j.reason, j.self_judging, j.same_vendor,
-      CASE WHEN $allow OR b.access = 'public' THEN j.explanation END AS explanation
-    FROM judgments j JOIN benchmarks b USING (run_id, benchmark)`
-};
-
 /** Reads the site source from the configuration (`site` field). */
 export function siteSource(spec: {site?: Partial<SiteSource>} | undefined, cwd: string): SiteSource {
   return {run: spec?.site?.run ?? true, include: (spec?.site?.include ?? []).map((d) => resolve(cwd, d))};
+}
+
+/** Everything the site's tables are derived from. */
+export interface SiteInput {
+  /** Result folders, each holding the six Parquet tables. */
+  dirs: string[];
+  /** Registered benchmarks: each gets a page, so each gets its per-benchmark files. */
+  registry: Benchmark[];
+  /** Where users keep gated data (decides `data_available` of registered benchmarks). */
+  dataDir: string;
+  /** Publish instance text of gated and private benchmarks (off unless configured). */
+  publishRestrictedText: boolean;
+  /** Seed of every bootstrap. */
+  seed: number;
+  /** Bootstrap resamples (1000 by default). */
+  resamples?: number;
+  log: (m: string) => void;
 }
 
 /** Builds the zip of site tables for the project in `cwd`. */
@@ -77,40 +77,289 @@ export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<str
     const {config: used} = await runConfigured({cwd, env, flags: {configFile}, log});
     dirs.unshift(used.outDir);
   }
-  for (const dir of dirs) {
+  const files = await siteFiles({
+    dirs, registry: await loadRegistry(), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed, log
+  });
+  return zipSync(files, {level: 6});
+}
+
+/** The files of the site archive, by path inside the zip. */
+export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8Array>> {
+  for (const dir of input.dirs) {
     for (const table of tableNames) if (!existsSync(join(dir, `${table}.parquet`))) throw new Error(`result folder ${dir} lacks ${table}.parquet`);
   }
-  const registry = await loadRegistry();
   const {connection, close} = await memoryConnection();
-  const files: Record<string, Uint8Array> = {};
   const tmp = await mkdtemp(join(tmpdir(), "medhelm-site-"));
+  const files: Record<string, Uint8Array> = {};
+  const ship = async (name: string, sql: string) => {
+    files[`${name}.arrow`] = await queryToArrowIPC(connection, sql);
+    const parquet = join(tmp, "table.parquet");
+    await connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+  };
   try {
-    for (const table of tableNames) {
-      const paths = dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ");
-      await connection.run(`CREATE TABLE ${table} AS SELECT * FROM read_parquet([${paths}], union_by_name = true)`);
-    }
-    // Aggregates are always publishable; text of restricted benchmarks is removed at the source.
-    await connection.run(`UPDATE instances SET input_text = NULL, gold_text = NULL, prompt_text = NULL, choices_json = NULL
-      WHERE ${config.publishRestrictedText} = false AND benchmark IN (SELECT benchmark FROM benchmarks WHERE access <> 'public')`);
-    await connection.run(`CREATE TABLE catalogue (benchmark VARCHAR, name VARCHAR, category VARCHAR, category_name VARCHAR, subcategory VARCHAR, subcategory_name VARCHAR, access VARCHAR, open_ended BOOLEAN, main_metric VARCHAR, data_available BOOLEAN, description VARCHAR, task VARCHAR, dataset VARCHAR, license VARCHAR)`);
-    for (const b of registry) {
-      const sub = subcategories.find((s) => s.id === b.subcategory)!;
-      const cat = categories.find((c) => c.id === b.category)!;
-      const values = [b.id, b.name, b.category, cat.name, b.subcategory, sub.name, b.access].map(sqlString).join(", ");
-      await connection.run(`INSERT INTO catalogue VALUES (${values}, ${b.openEnded}, ${sqlString(b.mainMetric)}, ${dataAvailable(b, config.dataDir)}, ${[b.description, b.task, b.data.dataset, b.data.license].map(sqlString).join(", ")})`);
-    }
-    const allow = String(config.publishRestrictedText);
-    for (const [name, sql] of Object.entries(derived)) await connection.run(`CREATE TABLE ${name} AS ${sql.replaceAll("$allow", allow)}`);
-    const shipped = ["runs", "benchmarks", "catalogue", ...Object.keys(derived)];
-    for (const name of shipped) {
-      files[`${name}.arrow`] = await queryToArrowIPC(connection, `SELECT * FROM ${name}`);
-      const parquet = join(tmp, `${name}.parquet`);
-      await connection.run(`COPY ${name} TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-      files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+    await loadResults(connection, input.dirs);
+    await createCatalogue(connection, input);
+    await withholdRestrictedText(connection, input.publishRestrictedText);
+    const started = Date.now();
+    await deriveTables(connection, input);
+    input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
+    for (const b of input.registry) {
+      await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`);
+      Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
     }
   } finally {
     close();
     await rm(tmp, {recursive: true, force: true});
   }
-  return zipSync(files, {level: 6});
+  return files;
+}
+
+/** Tables shipped as `<name>.arrow` and `<name>.parquet`, with their sort order. */
+const shippedTables: Record<string, string> = {
+  runs: "run_id",
+  benchmarks: "run_id, benchmark",
+  catalogue: "position",
+  leaderboard: "benchmark, metric, label",
+  win_rates: "scope, rank NULLS LAST, label",
+  pair_differences: "benchmark, label_a, label_b",
+  pair_disagreements: "benchmark, label_a, label_b, abs(difference) DESC, instance_id",
+  metric_values: "benchmark, metric, label, instance_id",
+  metric_correlations: "benchmark, metric_x, metric_y",
+  judge_composites: "benchmark, judge, label, instance_id, run_id",
+  judge_correlations: "benchmark, judge_x, judge_y",
+  judge_agreement: "benchmark",
+  judge_success: "benchmark, judge",
+  per_judge_scores: "benchmark, label, judge",
+  unscored_reasons: "benchmark, label, n DESC, reason",
+  self_judging: "benchmark, label, judge",
+  own_table1: "win_rate DESC NULLS LAST, label",
+  own_category_scores: "category, label",
+  own_category_win_rates: "category, label",
+  own_subcategory_scores: "subcategory, label",
+  own_costs: "label",
+  run_costs: "run_id, label"
+};
+
+/** Reads and merges the six tables of every result folder (empty tables when there is none). */
+async function loadResults(connection: DuckDBConnection, dirs: readonly string[]): Promise<void> {
+  for (const table of tableNames) {
+    const columns = schemas[table].columns.map((c) => `${c.name} ${c.type}`).join(", ");
+    await connection.run(`CREATE TABLE ${table} (${columns})`);
+    if (!dirs.length) continue;
+    const paths = dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ");
+    const names = schemas[table].columns.map((c) => c.name).join(", ");
+    // union_by_name tolerates folders written by older or foreign writers that lack a column.
+    await connection.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM read_parquet([${paths}], union_by_name = true)`);
+  }
+}
+
+/**
+ * The catalogue: every MedHELM benchmark (taxonomy order), with registry facts for those that
+ * have a benchmark file (and so a page), plus any benchmark found only in the results.
+ */
+async function createCatalogue(connection: DuckDBConnection, input: SiteInput): Promise<void> {
+  const rows: Array<Record<string, unknown>> = catalogue.map((entry, position) => {
+    const b = input.registry.find((r) => r.id === entry.id);
+    const sub = subcategories.find((s) => s.id === entry.subcategory)!;
+    const cat = categories.find((c) => c.id === sub.category)!;
+    return {
+      benchmark: entry.id, name: entry.name, category: cat.id, category_name: cat.name, subcategory: sub.id, subcategory_name: sub.name,
+      access: entry.access, open_ended: entry.openEnded, main_metric: entry.mainMetric, registered: Boolean(b),
+      data_available: b ? dataAvailable(b, input.dataDir) : false, description: b?.description ?? null, task: entry.task,
+      dataset: b?.data.dataset ?? null, license: b?.data.license ?? null, position
+    };
+  });
+  const foreign = await rowsOf(connection, `
+    SELECT benchmark, any_value(name) AS name, any_value(category) AS category, any_value(subcategory) AS subcategory,
+      coalesce(any_value(access), 'private') AS access, bool_or(open_ended) AS open_ended, any_value(main_metric) AS main_metric
+    FROM benchmarks WHERE benchmark NOT IN (${catalogue.map((e) => sqlString(e.id)).join(", ")}) GROUP BY benchmark ORDER BY benchmark`);
+  for (const f of foreign) {
+    const cat = categories.find((c) => c.id === f.category);
+    const sub = subcategories.find((s) => s.id === f.subcategory);
+    rows.push({
+      ...f, name: f.name ?? f.benchmark, category_name: cat?.name ?? f.category, subcategory_name: sub?.name ?? f.subcategory,
+      open_ended: Boolean(f.open_ended), registered: false, data_available: false, position: rows.length
+    });
+  }
+  await insertRows(connection, "catalogue", {
+    benchmark: "VARCHAR", name: "VARCHAR", category: "VARCHAR", category_name: "VARCHAR", subcategory: "VARCHAR", subcategory_name: "VARCHAR",
+    access: "VARCHAR", open_ended: "BOOLEAN", main_metric: "VARCHAR", registered: "BOOLEAN", data_available: "BOOLEAN",
+    description: "VARCHAR", task: "VARCHAR", dataset: "VARCHAR", license: "VARCHAR", position: "INTEGER"
+  }, rows);
+}
+
+/** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
+async function deriveTables(connection: DuckDBConnection, input: SiteInput): Promise<void> {
+  const options = {seed: input.seed, resamples: input.resamples ?? 1000};
+  // An entry is a model from one source; its label carries the baseline and source marks.
+  await connection.run(`CREATE TABLE entries AS
+    WITH pairs AS (SELECT DISTINCT run_id, model FROM scores UNION SELECT DISTINCT run_id, model FROM completions),
+      kinds AS (SELECT run_id, model, any_value(model_kind) AS model_kind FROM completions GROUP BY ALL),
+      ided AS (
+        SELECT p.run_id, p.model, coalesce(r.source, 'native') AS source,
+          coalesce(k.model_kind, CASE WHEN p.model LIKE 'baseline/%' THEN 'baseline' ELSE 'llm' END) AS model_kind
+        FROM pairs p LEFT JOIN runs r USING (run_id) LEFT JOIN kinds k USING (run_id, model))
+    SELECT *, model || CASE WHEN model_kind = 'baseline' THEN ' (baseline)' ELSE '' END
+      || CASE WHEN source = 'native' THEN '' ELSE ' [' || source || ']' END AS label
+    FROM ided`);
+  await connection.run(`CREATE TABLE labels AS SELECT label, any_value(model) AS model, any_value(source) AS source, any_value(model_kind) AS model_kind FROM entries GROUP BY label`);
+  // Instance-level values per entry, averaged over runs that evaluated the same instance.
+  await connection.run(`CREATE TABLE instance_values AS
+    SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
+      avg(s.value) AS value, avg(s.value_normalized) AS value_normalized,
+      any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
+    FROM scores s JOIN entries e USING (run_id, model) GROUP BY ALL`);
+  await connection.run(`CREATE TABLE verdict_units AS
+    SELECT j.benchmark, j.run_id, e.label, j.instance_id, j.judge,
+      bool_and(j.parse_status = 'ok') AS ok,
+      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score) END AS composite,
+      mode(${withoutQuotes("coalesce(j.reason, j.parse_status)", '"…"')}) FILTER (WHERE j.parse_status <> 'ok') AS reason,
+      bool_or(j.self_judging) AS self_judging, bool_or(j.same_vendor) AS same_vendor,
+      bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
+      max(j.input_tokens) AS input_tokens, max(j.output_tokens) AS output_tokens
+    FROM judgments j JOIN entries e USING (run_id, model) GROUP BY ALL`);
+
+  let clock = Date.now();
+  const lap = (step: string) => {
+    input.log(`site: ${step} in ${((Date.now() - clock) / 1000).toFixed(1)} s`);
+    clock = Date.now();
+  };
+  const values = (await rowsOf(connection, `SELECT label, benchmark, metric, instance_id, value, value_normalized FROM instance_values ORDER BY label, benchmark, metric, instance_id`)) as unknown as InstanceValue[];
+  await insertRows(connection, "cell_intervals", {
+    label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
+    ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
+  }, (await runParts<CellInterval[]>("cellIntervals", partitionByKey(values, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(values.length)), options, input.log)).flat() as unknown as Array<Record<string, unknown>>);
+  lap("cell intervals");
+
+  await deriveCosts(connection);
+  await connection.run(`CREATE TABLE leaderboard AS
+    SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
+      c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
+      avg(v.value) AS value, avg(v.value_normalized) AS value_normalized,
+      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value), 0) AS sd,
+      any_value(i.ci_low) AS ci_low, any_value(i.ci_high) AS ci_high,
+      any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
+      any_value(i.mde_normalized) AS mde_normalized,
+      mode(${withoutQuotes("v.unscored_reason", '"…"')}) AS unscored_reason,
+      any_value(k.cost_usd) AS cost_usd, any_value(k.jury_cost_usd) AS jury_cost_usd
+    FROM instance_values v
+    JOIN labels l USING (label)
+    JOIN catalogue c USING (benchmark)
+    LEFT JOIN cell_intervals i USING (label, benchmark, metric)
+    LEFT JOIN cell_costs k USING (label, benchmark)
+    GROUP BY v.label, l.model, l.model_kind, l.source, v.benchmark, c.name, c.category, c.category_name, c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric`);
+
+  const main = (await rowsOf(connection, `
+    SELECT v.label, v.benchmark, c.category, v.instance_id, v.value_normalized AS value
+    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE v.is_main ORDER BY v.benchmark, v.label, v.instance_id`)) as unknown as MainValue[];
+  await insertRows(connection, "win_rates_raw", {
+    scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
+    rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER"
+  }, winRateRows(main, options) as unknown as Array<Record<string, unknown>>);
+  lap("win rates");
+  await connection.run(`CREATE TABLE win_rates AS
+    WITH macro AS (
+      SELECT label, 'all' AS scope, avg(value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, avg(value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label, category)
+    SELECT w.scope, coalesce((SELECT name FROM (SELECT DISTINCT category AS id, category_name AS name FROM catalogue) WHERE id = w.scope), 'All benchmarks') AS scope_name,
+      w.label, l.model, l.source, l.model_kind, w.win_rate, w.win_rate_low, w.win_rate_high, w.rank, w.rank_low, w.rank_high,
+      w.n_benchmarks, m.macro_avg
+    FROM win_rates_raw w JOIN labels l USING (label) LEFT JOIN macro m USING (label, scope)`);
+
+  const pairParts = await runParts<ReturnType<typeof pairComparisons>>("pairComparisons", partitionByKey(main, (r) => r.benchmark, partsFor(main.length)), options, input.log);
+  const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
+  lap("paired comparisons");
+  await insertRows(connection, "pair_differences_raw", {
+    benchmark: "VARCHAR", label_a: "VARCHAR", label_b: "VARCHAR", n: "INTEGER", difference: "DOUBLE", difference_low: "DOUBLE", difference_high: "DOUBLE", p_value: "DOUBLE"
+  }, pairs.differences as unknown as Array<Record<string, unknown>>);
+  await connection.run(`CREATE TABLE pair_differences AS SELECT p.benchmark, c.name AS benchmark_name, c.category, p.* EXCLUDE (benchmark) FROM pair_differences_raw p JOIN catalogue c USING (benchmark)`);
+  await insertRows(connection, "pair_disagreements", {
+    benchmark: "VARCHAR", label_a: "VARCHAR", label_b: "VARCHAR", instance_id: "VARCHAR", value_a: "DOUBLE", value_b: "DOUBLE", difference: "DOUBLE"
+  }, pairs.disagreements as unknown as Array<Record<string, unknown>>);
+
+  // Metric agreement on open-ended benchmarks: the jury's main score is named jury_score everywhere.
+  await connection.run(`CREATE TABLE metric_values AS
+    SELECT v.benchmark, v.label, v.instance_id, CASE WHEN v.is_main THEN 'jury_score' ELSE v.metric END AS metric, v.value, v.value_normalized
+    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE c.open_ended AND v.value IS NOT NULL`);
+  const metricRows = (await rowsOf(connection, `SELECT benchmark, label, instance_id, metric, value FROM metric_values ORDER BY benchmark, label, instance_id, metric`)) as unknown as MetricValue[];
+  await insertRows(connection, "metric_correlations", correlationColumns({benchmark: "VARCHAR", metric_x: "VARCHAR", metric_y: "VARCHAR"}),
+    metricCorrelations(metricRows) as unknown as Array<Record<string, unknown>>);
+
+  await connection.run(`CREATE TABLE judge_composites AS
+    SELECT benchmark, run_id, label, instance_id, judge, composite FROM verdict_units WHERE ok`);
+  const composites = (await rowsOf(connection, `SELECT * FROM judge_composites ORDER BY benchmark, run_id, label, instance_id, judge`)) as unknown as JudgeComposite[];
+  await insertRows(connection, "judge_correlations", correlationColumns({benchmark: "VARCHAR", judge_x: "VARCHAR", judge_y: "VARCHAR"}),
+    judgeCorrelations(composites) as unknown as Array<Record<string, unknown>>);
+  await insertRows(connection, "judge_agreement", {benchmark: "VARCHAR", judges: "VARCHAR", alpha_interval: "DOUBLE", alpha_ordinal: "DOUBLE", n_units: "INTEGER"},
+    judgeAgreement(composites) as unknown as Array<Record<string, unknown>>);
+  await connection.run(`CREATE TABLE judge_success AS
+    SELECT benchmark, judge, count(*)::INTEGER AS n, count(*) FILTER (WHERE ok)::INTEGER AS n_ok,
+      count(*) FILTER (WHERE ok) / count(*) AS success_rate, mode(reason) FILTER (WHERE NOT ok) AS top_reason
+    FROM verdict_units GROUP BY ALL`);
+  await connection.run(`CREATE TABLE per_judge_scores AS
+    SELECT v.benchmark, l.model, v.judge, avg(v.composite) AS score, count(*)::INTEGER AS n, v.label, l.source
+    FROM verdict_units v JOIN labels l USING (label) WHERE v.ok GROUP BY ALL`);
+  await connection.run(`CREATE TABLE unscored_reasons AS
+    SELECT v.benchmark, l.model, coalesce(${withoutQuotes("v.unscored_reason", '"…"')}, 'no reason recorded') AS reason, count(*)::INTEGER AS n, v.label, l.source
+    FROM instance_values v JOIN labels l USING (label) WHERE v.is_main AND v.value IS NULL GROUP BY ALL`);
+  await connection.run(`CREATE TABLE self_judging AS
+    SELECT v.benchmark, l.model, v.judge, count(*)::INTEGER AS n_verdicts,
+      count(*) FILTER (WHERE v.self_judging)::INTEGER AS n_self_judging, count(*) FILTER (WHERE v.same_vendor)::INTEGER AS n_same_vendor, v.label, l.source
+    FROM verdict_units v JOIN labels l USING (label) GROUP BY ALL`);
+
+  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main`)) as unknown as MainCell[];
+  const entries = (await rowsOf(connection, `SELECT label, model, source, model_kind FROM labels`)) as unknown as Entry[];
+  const own = ownTables(cells, entries);
+  const identity = {label: "VARCHAR", source: "VARCHAR", model_kind: "VARCHAR"} as const;
+  await insertRows(connection, "own_table1", {model: "VARCHAR", win_rate: "DOUBLE", win_sd: "DOUBLE", macro_avg: "DOUBLE", sd: "DOUBLE", ...identity}, own.own_table1);
+  await insertRows(connection, "own_category_scores", {model: "VARCHAR", category: "VARCHAR", score: "DOUBLE", ...identity}, own.own_category_scores);
+  await insertRows(connection, "own_category_win_rates", {model: "VARCHAR", category: "VARCHAR", win_rate: "DOUBLE", ...identity}, own.own_category_win_rates);
+  await insertRows(connection, "own_subcategory_scores", {model: "VARCHAR", subcategory: "VARCHAR", score: "DOUBLE", ...identity}, own.own_subcategory_scores);
+
+  // Instance-level scores per benchmark (no text) and the chunk each instance's text is in.
+  await connection.run(`CREATE TABLE chunks AS
+    SELECT benchmark, run_id, instance_id,
+      ((row_number() OVER (PARTITION BY benchmark ORDER BY instance_id, run_id) - 1) * ${TEXT_CHUNKS} // count(*) OVER (PARTITION BY benchmark))::INTEGER AS chunk
+    FROM (SELECT benchmark, run_id, instance_id FROM instances UNION SELECT benchmark, run_id, instance_id FROM completions)`);
+  await connection.run(`CREATE TABLE bench_scores AS
+    SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, coalesce(ch.chunk, 0) AS chunk
+    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)`);
+}
+
+/** Column types of a correlation table after its key columns. */
+function correlationColumns(key: Record<string, ColumnType>): Record<string, ColumnType> {
+  return {...key, n: "INTEGER", spearman: "DOUBLE", spearman_low: "DOUBLE", spearman_high: "DOUBLE", kendall_tau_b: "DOUBLE", pearson: "DOUBLE"};
+}
+
+/** Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per (run, entry). */
+async function deriveCosts(connection: DuckDBConnection): Promise<void> {
+  const models = (await rowsOf(connection, `
+    SELECT c.run_id, e.label, c.model, e.model_kind, c.benchmark, left(r.started_at, 10) AS date,
+      coalesce(sum(c.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(c.output_tokens), 0)::DOUBLE AS output_tokens,
+      count(*) FILTER (WHERE c.error IS NULL AND (c.input_tokens IS NULL OR c.output_tokens IS NULL))::INTEGER AS n_missing_usage
+    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as ModelUsage[];
+  const judges = (await rowsOf(connection, `
+    SELECT v.run_id, v.label, v.benchmark, v.judge, left(r.started_at, 10) AS date,
+      coalesce(sum(v.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(v.output_tokens), 0)::DOUBLE AS output_tokens,
+      count(*) FILTER (WHERE v.called AND (v.input_tokens IS NULL OR v.output_tokens IS NULL))::INTEGER AS n_missing_usage
+    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as JudgeUsage[];
+  await insertRows(connection, "usage_costs", {
+    run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
+    judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
+  }, usageCosts(models, judges) as unknown as Array<Record<string, unknown>>);
+  // A sum with an unknown part is unknown: count(x) = count(*) tells whether every part is known.
+  const known = (x: string) => `CASE WHEN count(${x}) = count(*) THEN sum(${x}) END`;
+  await connection.run(`CREATE TABLE cell_costs AS SELECT label, benchmark, ${known("cost_usd")} AS cost_usd, ${known("jury_cost_usd")} AS jury_cost_usd FROM usage_costs GROUP BY ALL`);
+  await connection.run(`CREATE TABLE own_costs AS
+    SELECT l.model, ${known("u.cost_usd")} AS benchmark_cost, ${known("u.jury_cost_usd")} AS jury_cost,
+      CASE WHEN count(u.cost_usd) = count(*) AND count(u.jury_cost_usd) = count(*) THEN sum(u.cost_usd) + sum(u.jury_cost_usd) END AS total_cost,
+      u.label, l.source, l.model_kind
+    FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
+  await connection.run(`CREATE TABLE run_costs AS
+    SELECT u.run_id, u.label, l.model, l.source, sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+      sum(u.judge_input_tokens) AS judge_input_tokens, sum(u.judge_output_tokens) AS judge_output_tokens,
+      ${known("u.cost_usd")} AS cost_usd, ${known("u.jury_cost_usd")} AS jury_cost_usd
+    FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
 }

@@ -1,0 +1,48 @@
+// A dot plot of scores with their 95 % intervals: one row per benchmark (or any band), one dot and
+// interval per leaderboard entry, each entry offset vertically so that intervals never overlap.
+// Colors come from a categorical scheme that reads in light and dark themes; axes use currentColor.
+import * as Plot from "npm:@observablehq/plot";
+import {formatEstimate} from "./format.js";
+
+/** The color scale options shared by every chart of a page, so an entry keeps its color. */
+export function entryColors(labels) {
+  return {domain: labels, scheme: labels.length > 10 ? "paired" : "observable10"};
+}
+
+/** A legend of entry colors. */
+export function EntryLegend(labels) {
+  return Plot.legend({color: {...entryColors(labels), type: "categorical"}});
+}
+
+/**
+ * `rows` carry `label`, the band field `y` and `x`, `x1`, `x2` (estimate and interval ends).
+ * `labels` fixes the entry order and colors; `bands` the band order (default: first appearance).
+ */
+export function ScoreDots(rows, {labels, bands, width, y = "benchmark_name", x = "value_normalized", x1 = "ci_low_normalized", x2 = "ci_high_normalized", domain = [0, 1], xLabel = "score (0-1, normalized) with 95 % bootstrap CI", marginLeft = 180} = {}) {
+  const order = bands ?? [...new Set(rows.map((d) => d[y]))];
+  const band = new Map(order.map((b, i) => [b, i]));
+  const entry = new Map(labels.map((l, i) => [l, i]));
+  // Each entry sits at its own offset inside its band, on a numeric axis whose ticks name the
+  // bands: two marks in all, however many entries, which keeps redraws fast.
+  const step = Math.min(0.8 / Math.max(1, labels.length), 0.2);
+  const position = (d) => band.get(d[y]) + (entry.get(d.label) - (labels.length - 1) / 2) * step;
+  const scored = rows.filter((d) => d[x] != null && band.has(d[y]) && entry.has(d.label));
+  const rowHeight = Math.max(26, labels.length * 6 + 14);
+  return Plot.plot({
+    width,
+    height: order.length * rowHeight + 44,
+    marginLeft,
+    x: {domain, label: xLabel, grid: true},
+    y: {domain: [order.length - 0.5, -0.5], ticks: order.map((_, i) => i), tickFormat: (i) => order[i], tickSize: 0, label: null},
+    color: entryColors(labels),
+    marks: [
+      Plot.frame({strokeOpacity: 0.1}),
+      Plot.gridY(order.map((_, i) => i + 0.5).slice(0, -1), {strokeOpacity: 0.06}),
+      Plot.ruleY(scored, {y: position, x1, x2, stroke: "label", strokeWidth: 1.5, strokeOpacity: 0.75}),
+      Plot.dot(scored, {
+        y: position, x, fill: "label", r: 3.5, tip: true,
+        title: (d) => `${d.label}\n${d[y]}${d.metric ? ` · ${d.metric}` : ""}\n${formatEstimate(d[x], d[x1], d[x2])}${d.n_scored != null ? `\nn = ${d.n_scored}` : ""}`
+      })
+    ]
+  });
+}

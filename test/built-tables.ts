@@ -1,0 +1,28 @@
+/**
+ * Reads the tables of a built site (Framework copies archive members to `_file/data/suite/` with
+ * a content hash in the name), so that browser tests can compare a page with the data it shows.
+ */
+import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromIPC} from "apache-arrow";
+
+/** The rows of `<name>.arrow` in the built site under `dist` (a folder such as `bench` may prefix the name). */
+export function builtTable(dist: string, name: string): Array<Record<string, unknown>> {
+  const slash = name.lastIndexOf("/");
+  const dir = join(dist, "_file", "data", "suite", name.slice(0, slash + 1));
+  const base = name.slice(slash + 1);
+  const file = readdirSync(dir).find((f) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.[0-9a-f]{8}\\.arrow$`).test(f));
+  if (!file) throw new Error(`built site lacks ${name}.arrow in ${dir}`);
+  return tableFromIPC(readFileSync(join(dir, file))).toArray().map((row) => row.toJSON() as Record<string, unknown>);
+}
+
+/**
+ * A private copy of the built site, so that a test file keeps serving the build it checked even
+ * if another test run rebuilds the shared `dist-test/` meanwhile. Returns the copy and a remover.
+ */
+export function snapshotSite(dist: string): {dir: string; remove: () => void} {
+  const dir = mkdtempSync(join(tmpdir(), "medhelm-site-copy-"));
+  cpSync(dist, dir, {recursive: true});
+  return {dir, remove: () => rmSync(dir, {recursive: true, force: true})};
+}
