@@ -1,15 +1,24 @@
 /**
  * Runs the configured suite end to end: configuration -> models -> runner -> Parquet. Shared by
  * `medhelm run` and the site's data loader, so building the site runs exactly what the CLI runs.
+ * Also the dry run (`estimateConfigured`) and `--retry-errors`, which reads the previous run's
+ * failures from the output folder.
  */
-import {readFileSync} from "node:fs";
-import {loadConfig, type SuiteConfig} from "./config.ts";
+import {existsSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {join} from "node:path";
 import {fileCache} from "./cache.ts";
+import {loadConfig, type SuiteConfig} from "./config.ts";
+import {tiktokenCounter, type TokenCounter} from "./costs.ts";
+import {estimateRun, estimateTotal, type EstimateRow} from "./estimate.ts";
 import {resolveModels} from "./models/index.ts";
-import {parquetSink} from "./parquet.ts";
+import {endpointStats} from "./models/openai.ts";
+import {memoryConnection, parquetSink, queryRows, sqlString} from "./parquet.ts";
+import {priceLookup} from "./pricing.ts";
 import {loadRegistry, selectBenchmarks} from "./registry.ts";
-import {runSuite, type Progress, type RunSummary} from "./run.ts";
+import {evaluatedInstances, runSuite, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import type {SchedulerStats} from "./scheduler.ts";
 import type {TableName} from "./tables.ts";
+import type {Benchmark, Model} from "./types.ts";
 
 /** The workbench's version, recorded in every run. */
 export const toolVersion: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
@@ -20,12 +29,15 @@ export interface RunFlags {
   models?: string[];
   judges?: string[];
   limit?: number;
+  /** Requests in flight per endpoint; overrides every endpoint's configured value. */
   concurrency?: number;
   outDir?: string;
   cacheDir?: string;
   configFile?: string;
   seed?: number;
   helmCompat?: boolean;
+  /** Call only for items that failed in the previous run in the output folder; replay the rest. */
+  retryErrors?: boolean;
 }
 
 /** A finished run: its summary and where its tables are. */
@@ -33,6 +45,8 @@ export interface RunOutcome {
   summary: RunSummary;
   config: SuiteConfig;
   files: Record<TableName, string>;
+  /** Scheduling counters per endpoint name (attempts, retries, 429s, failures by kind). */
+  endpoints: Record<string, SchedulerStats>;
 }
 
 /** A run id from the start time: sortable and readable. */
@@ -40,35 +54,163 @@ export function newRunId(date = new Date()): string {
   return `run-${date.toISOString().replace(/[:.]/g, "-")}`;
 }
 
-/** Runs the suite as configured in `cwd`, writing Parquet tables to the output folder. */
-export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void}): Promise<RunOutcome> {
+/** Items in progress beyond the endpoints' slots (see `prepare`). */
+export const SPARE_ITEMS = 8;
+
+interface Prepared {
+  config: SuiteConfig;
+  benchmarks: Benchmark[];
+  models: Model[];
+  judges: Model[];
+  seed: number;
+  limit: number | null;
+  helmCompat: boolean;
+  /** Items in progress at once (see `RunPlan.concurrency`). */
+  itemConcurrency: number;
+}
+
+async function prepare(cwd: string, env: Record<string, string | undefined>, flags: RunFlags): Promise<Prepared> {
   const config = loadConfig({cwd, env, file: flags.configFile});
   if (flags.outDir) config.outDir = flags.outDir;
   if (flags.cacheDir) config.cacheDir = flags.cacheDir;
+  if (flags.concurrency !== undefined) {
+    if (flags.concurrency < 1) throw new Error(`--concurrency must be at least 1, got ${flags.concurrency}`);
+    config.concurrency = flags.concurrency;
+    for (const endpoint of config.endpoints) endpoint.concurrency = flags.concurrency;
+  }
   const registry = await loadRegistry();
   const benchmarks = selectBenchmarks(registry, flags.benchmarks ?? config.benchmarks);
   const {models, judges} = await resolveModels(config, {models: flags.models, judges: flags.judges});
-  const seed = flags.seed ?? config.seed;
-  const limit = flags.limit ?? config.limit;
-  const helmCompat = flags.helmCompat ?? config.helmCompat;
-  const concurrency = flags.concurrency ?? config.concurrency;
+  // Endpoints cap their own requests. The runner keeps as many items in progress as they have
+  // slots, plus a few so that no slot idles while an answer is being scored and written; more
+  // would only wait in the endpoints' queues and cost memory and garbage collection.
+  const used = new Set([...models, ...judges].map((m) => m.id.slice(0, m.id.indexOf("/"))));
+  const endpointSlots = config.endpoints.filter((e) => used.has(e.name)).reduce((sum, e) => sum + e.concurrency, 0);
+  return {
+    config, benchmarks, models, judges,
+    seed: flags.seed ?? config.seed,
+    limit: flags.limit ?? config.limit,
+    helmCompat: flags.helmCompat ?? config.helmCompat,
+    itemConcurrency: Math.max(config.concurrency, endpointSlots + SPARE_ITEMS)
+  };
+}
+
+/**
+ * Removes spool databases left in the output folder by runs that were killed (their process is
+ * gone); a live run's spool is left alone.
+ */
+export function removeStaleSpools(outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  const removed: string[] = [];
+  for (const file of readdirSync(outDir)) {
+    const m = /^\.spool-(\d+)-\d+\.duckdb$/.exec(file);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (error) {
+        alive = (error as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (alive) continue;
+    rmSync(join(outDir, file), {force: true});
+    rmSync(join(outDir, `${file}.wal`), {force: true});
+    removed.push(file);
+  }
+  return removed;
+}
+
+const itemKey = (item: ItemRef) => `${item.benchmark}\u0000${item.instance}\u0000${item.model}`;
+
+/**
+ * The items that failed in the run whose tables are in `outDir`: a failed model call, or a failed
+ * judge call (parse failures of a judge's reply are answers, not failures, and are kept).
+ */
+export async function previousFailures(outDir: string): Promise<Set<string>> {
+  const completions = join(outDir, "completions.parquet");
+  const judgments = join(outDir, "judgments.parquet");
+  if (!existsSync(completions)) throw new Error(`--retry-errors: no previous run in ${outDir} (completions.parquet not found)`);
+  const {connection, close} = await memoryConnection();
+  try {
+    const failedJudges = existsSync(judgments)
+      ? `UNION SELECT benchmark, instance_id, model FROM read_parquet(${sqlString(judgments)}) WHERE parse_status = 'call_failed'`
+      : "";
+    const rows = await queryRows(connection, `SELECT DISTINCT benchmark, instance_id, model FROM read_parquet(${sqlString(completions)}) WHERE error IS NOT NULL ${failedJudges}`);
+    return new Set(rows.map((r) => itemKey({benchmark: String(r.benchmark), instance: String(r.instance_id), model: String(r.model)})));
+  } finally {
+    close();
+  }
+}
+
+/** Runs the suite as configured in `cwd`, writing Parquet tables to the output folder. */
+export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void}): Promise<RunOutcome> {
+  const {config, benchmarks, models, judges, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
+  const failed = flags.retryErrors ? await previousFailures(config.outDir) : null;
+  if (failed) log(`--retry-errors: ${failed.size} item(s) failed in the previous run in ${config.outDir}; only they may call models`);
   // The manifest names endpoints by URL only; keys stay in the environment.
   const manifest = {
     benchmarks: benchmarks.map((b) => ({id: b.id, version: b.version})),
     models: models.map((m) => ({id: m.id, kind: m.kind, vendor: m.vendor, endpoint: m.endpoint})),
     judges: judges.map((m) => ({id: m.id, vendor: m.vendor, endpoint: m.endpoint})),
-    seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency,
+    seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
     excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging
   };
-  const sink = await parquetSink(config.outDir);
-  const summary = await runSuite(
-    {
-      runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency,
-      scoring: {helmCompat, resources: config.resources}, dataDir: config.dataDir,
-      excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion
-    },
-    {cache: fileCache(config.cacheDir), sink, log, progress}
-  );
-  const files = await sink.close();
-  return {summary, config, files};
+  for (const file of removeStaleSpools(config.outDir)) log(`removed ${file}, left in ${config.outDir} by a run that was killed`);
+  const cache = fileCache(config.cacheDir);
+  if (cache.health.torn || cache.health.corrupt) {
+    log(`cache ${config.cacheDir}: skipped ${cache.health.torn} unfinished and ${cache.health.corrupt} damaged record(s); their calls will be made again`);
+  }
+  try {
+    const sink = await parquetSink(config.outDir);
+    const summary = await runSuite(
+      {
+        runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
+        scoring: {helmCompat, resources: config.resources}, dataDir: config.dataDir,
+        excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
+        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined
+      },
+      {cache, sink, log, progress}
+    );
+    const files = await sink.close();
+    const endpoints = Object.fromEntries(config.endpoints.map((e) => [e.name, endpointStats(e)]));
+    return {summary, config, files, endpoints};
+  } finally {
+    cache.close();
+  }
+}
+
+/** A dry run's result. */
+export interface Estimate {
+  rows: EstimateRow[];
+  total: ReturnType<typeof estimateTotal>;
+  config: SuiteConfig;
+  /** How the numbers were computed, for the reader of a JSON estimate. */
+  method: string;
+}
+
+/**
+ * Estimates the configured run's cost without calling any model (listing an endpoint's models,
+ * when none are named, is the only request). `count` defaults to the o200k tokenizer.
+ */
+export async function estimateConfigured({cwd, env, flags = {}, count}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; count?: TokenCounter}): Promise<Estimate> {
+  const {config, benchmarks, models, judges, seed, limit} = await prepare(cwd, env, flags);
+  const loaded = [];
+  for (const benchmark of benchmarks) {
+    const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances});
+    if (instances) loaded.push({benchmark, instances});
+  }
+  const cache = existsSync(config.cacheDir) ? fileCache(config.cacheDir) : undefined;
+  try {
+    const rows = await estimateRun({
+      benchmarks: loaded, models, judges, seed, count: count ?? (await tiktokenCounter()), priceOf: priceLookup(), cache,
+      excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging
+    });
+    const method = "MedHELM upper bound: o200k prompt tokens, every answer at max_tokens, each judge reading prompt + max answer and writing 4096 tokens; cached answers and verdicts excluded; list prices from reference/prices.json";
+    return {rows, total: estimateTotal(rows), config, method};
+  } finally {
+    cache?.close();
+  }
 }

@@ -3,11 +3,18 @@
  * separate process) that serves both the evaluated model and the three judges.
  */
 import {execFile} from "node:child_process";
-import {mkdtempSync, rmSync} from "node:fs";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {tiktokenCounter} from "../data-loaders/costs.ts";
+import {progressLine, progressPrinter} from "../data-loaders/progress.ts";
+import {fileCache} from "../data-loaders/cache.ts";
+import {answerRequest, evaluatedInstances, runSuite, type Progress} from "../data-loaders/run.ts";
+import type {Benchmark, Model} from "../data-loaders/types.ts";
+import {memorySink} from "./memory-sink.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
 import {query} from "./parquet-read.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
@@ -15,15 +22,16 @@ const exec = promisify(execFile);
 let server: FakeServer;
 let dir: string;
 
-async function medhelm(args: string[], env: Record<string, string> = {}) {
-  const {stdout, stderr} = await exec(process.execPath, ["bin/medhelm.mjs", ...args], {
+async function medhelm(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
+  const {stdout, stderr} = await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {
+    cwd,
     env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? "", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-test-not-a-secret", ...env}
   });
   return {stdout, stderr};
 }
 
 beforeAll(async () => {
-  server = await startFakeOpenAI();
+  server = await startFakeOpenAI({FAKE_MODELS: "test-model,judge-a,judge-b,judge-c,gpt-4o-2024-05-13"});
   dir = mkdtempSync(join(tmpdir(), "medhelm-run-"));
 });
 afterAll(async () => {
@@ -96,4 +104,148 @@ describe("medhelm run against a loopback endpoint", () => {
       stderr: expect.stringContaining("unknown model provider: nowhere")
     });
   });
+
+  it("prices answers of a model with a list price and records the run's spend", async () => {
+    const out = join(dir, "priced");
+    const {stdout} = await medhelm(["run", "--benchmarks", "pubmed_qa", "--models", "openai/gpt-4o-2024-05-13", "--judges", "", "--limit", "4", "--out", out, "--cache", join(dir, "cache"), "--format", "json"]);
+    const summary = JSON.parse(stdout);
+    const [rows, runs] = await query(
+      `SELECT input_tokens, output_tokens, cost_usd FROM '${join(out, "completions.parquet")}'`,
+      `SELECT cost_usd FROM '${join(out, "runs.parquet")}'`
+    );
+    expect(rows).toHaveLength(4);
+    for (const r of rows) expect(r.cost_usd).toBeCloseTo(((r.input_tokens as number) * 2.5 + (r.output_tokens as number) * 10) / 1e6, 12);
+    const spent = rows.reduce((sum, r) => sum + (r.cost_usd as number), 0);
+    expect(runs[0].cost_usd).toBeCloseTo(spent, 12);
+    expect(summary.costUsd).toBeCloseTo(spent, 12);
+  });
+
+  it("estimates a run with --dry-run by MedHELM's upper bound without calling any model", async () => {
+    const before = (await server.stats()).total;
+    const {stdout} = await medhelm([
+      "run", "--dry-run", "--benchmarks", "pubmed_qa,aci_bench", "--models", "openai/gpt-4o-2024-05-13,baseline/lead", "--judges", "openai/gpt-4o-2024-05-13",
+      "--limit", "3", "--cache", join(dir, "empty-cache"), "--format", "json"
+    ]);
+    expect((await server.stats()).total).toBe(before);
+    const {rows, total} = JSON.parse(stdout);
+    const [pubmed, aci] = selectBenchmarks(await loadRegistry(), ["pubmed_qa", "aci_bench"]);
+    const count = await tiktokenCounter();
+    const prompts = async (b: typeof pubmed) => ((await evaluatedInstances(b, {dataDir: "data", seed: 0, maxEvalInstances: 1000, limit: 3}))!).map((i) => count(answerRequest(b, i).messages[0].content));
+    const pubmedTokens = (await prompts(pubmed)).reduce((a, b) => a + b, 0);
+    const aciTokens = (await prompts(aci)).reduce((a, b) => a + b, 0);
+    const row = (b: string, m: string) => rows.find((r: {benchmark: string; model: string}) => r.benchmark === b && r.model === m);
+    expect(row("pubmed_qa", "openai/gpt-4o-2024-05-13")).toMatchObject({instances: 3, calls: 3, input_tokens: pubmedTokens, output_tokens: 3, judge_calls: 0});
+    expect(row("pubmed_qa", "openai/gpt-4o-2024-05-13").total_usd).toBeCloseTo((pubmedTokens * 2.5 + 3 * 10) / 1e6, 12);
+    // Open-ended: the judge reads the prompt plus a maximal answer and writes 4096 tokens.
+    const aciRow = row("aci_bench", "openai/gpt-4o-2024-05-13");
+    expect(aciRow).toMatchObject({input_tokens: aciTokens, output_tokens: 3 * aci.maxTokens, judge_calls: 3, judge_input_tokens: aciTokens + 3 * aci.maxTokens, judge_output_tokens: 3 * 4096});
+    expect(aciRow.jury_usd).toBeCloseTo(((aciTokens + 3 * aci.maxTokens) * 2.5 + 3 * 4096 * 10) / 1e6, 12);
+    // A baseline costs nothing itself, but its answers are judged.
+    expect(row("aci_bench", "baseline/lead")).toMatchObject({calls: 0, model_usd: 0, judge_calls: 3});
+    expect(total.total_usd).toBeCloseTo(rows.reduce((s: number, r: {total_usd: number}) => s + r.total_usd, 0), 12);
+  });
+
+  it("subtracts what the cache already holds from the estimate", async () => {
+    const {stdout} = await medhelm(["run", "--dry-run", "--benchmarks", "pubmed_qa", "--models", "openai/test-model", "--judges", "", "--limit", "3", "--cache", join(dir, "cache"), "--format", "json"]);
+    expect(JSON.parse(stdout).rows[0]).toMatchObject({instances: 3, cached_answers: 3, calls: 0, input_tokens: 0});
+  });
+
+  it("reruns only the items that failed in the previous run with --retry-errors", async () => {
+    const flaky = await startFakeOpenAI({FAKE_FAULTS: "500=0.5", FAKE_FAULT_SEED: "2"});
+    try {
+      const project = mkdtempSync(join(dir, "retry-"));
+      // No retries inside the run, so that some items fail for good.
+      writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({endpoints: {flaky: {baseURL: flaky.baseURL, maxRetries: 0}}}));
+      const args = ["run", "--benchmarks", "pubmed_qa", "--models", "flaky/test-model", "--judges", "", "--limit", "8", "--out", "out", "--cache", "cache", "--format", "json"];
+      const first = JSON.parse((await medhelm(args, {}, project)).stdout);
+      expect(first.errors).toBeGreaterThan(0);
+      expect(first.errors).toBeLessThan(8);
+      const before = (await flaky.stats()).total;
+      const second = JSON.parse((await medhelm([...args, "--retry-errors"], {}, project)).stdout);
+      // Only the failed items were called again; the others were replayed from the cache.
+      expect((await flaky.stats()).total - before).toBe(first.errors);
+      expect(second.calls).toBe(first.errors);
+      expect(second.cached).toBe(8 - first.errors);
+      const [rows] = await query(`SELECT count(*)::INT AS n FROM '${join(project, "out", "completions.parquet")}'`);
+      expect(rows[0].n).toBe(8);
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  it("refuses --retry-errors when the output folder holds no previous run", async () => {
+    await expect(medhelm(["run", "--retry-errors", "--benchmarks", "pubmed_qa", "--models", "openai/test-model", "--limit", "1", "--out", join(dir, "nothing")])).rejects.toMatchObject({
+      stderr: expect.stringContaining("no previous run")
+    });
+  });
 });
+
+describe("the runner in process", () => {
+  it("makes one call for identical requests that are in flight at the same time", async () => {
+    const [pubmed] = selectBenchmarks(await loadRegistry(), ["pubmed_qa"]);
+    const twins: Benchmark = {...pubmed, load: async () => [0, 1, 2, 3].map((i) => ({id: `twin-${i}`, input: "Same question?", choices: ["yes", "no", "maybe"], gold: ["yes"]}))};
+    let calls = 0;
+    const slow: Model = {
+      id: "fake/slow", kind: "llm", vendor: "fake", endpoint: "http://fake.invalid/v1", supports: () => true,
+      async generate() {
+        calls++;
+        await new Promise((r) => setTimeout(r, 20));
+        return {text: "A", inputTokens: 5, outputTokens: 1, latencyMs: 20, finishReason: "stop", cached: false};
+      }
+    };
+    const sink = memorySink();
+    const summary = await runSuite({
+      runId: "twins", benchmarks: [twins], models: [slow], judges: [], seed: 0, limit: null, maxEvalInstances: 1000, concurrency: 4,
+      scoring: {helmCompat: false, resources: {}}, dataDir: "data", excludeSelfJudging: false, excludeSameVendorJudging: false, manifest: {}, toolVersion: "test"
+    }, {cache: fileCache(mkdtempSync(join(tmpdir(), "medhelm-twins-"))), sink, log: () => {}});
+    expect(calls).toBe(1);
+    expect(summary).toMatchObject({calls: 1, cached: 3, errors: 0});
+    expect(sink.rows.completions.map((c) => c.answer_text)).toEqual(["yes", "yes", "yes", "yes"]);
+  });
+});
+
+describe("progress display", () => {
+  const p = (benchmark: string, done: number, total: number, extra: Partial<Progress> = {}): Progress =>
+    ({benchmark, done, total, errors: 0, inputTokens: 0, outputTokens: 0, calls: 0, cached: 0, costUsd: 0, unpricedCalls: 0, ...extra});
+
+  it("prints one line per finished benchmark and one for the run when not on a terminal", () => {
+    let out = "";
+    let now = 0;
+    const print = progressPrinter((t) => void (out += t), false, () => now);
+    print(p("pubmed_qa", 0, 2));
+    print(p("aci_bench", 0, 1));
+    now = 1000;
+    print(p("pubmed_qa", 1, 2));
+    expect(out).toBe("");
+    now = 2000;
+    print(p("pubmed_qa", 2, 2, {inputTokens: 1500, outputTokens: 2, costUsd: 0.0042, errors: 1}));
+    now = 3000;
+    print(p("aci_bench", 1, 1));
+    const lines = out.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^pubmed_qa +\[#{20}\] +2\/2 .*tok 1\.5k\+2 .*\$0\.0042 err 1$/);
+    expect(lines[2]).toMatch(/^overall .* 3\/3 /);
+  });
+
+  it("redraws live bars with the overall total, rate, ETA and cost on a terminal", () => {
+    let out = "";
+    let now = 0;
+    const print = progressPrinter((t) => void (out += t), true, () => now);
+    print(p("pubmed_qa", 0, 100));
+    now = 10_000;
+    print(p("pubmed_qa", 50, 100, {costUsd: 1.5, unpricedCalls: 2}));
+    expect(out).toContain("\x1b[2K");
+    expect(out).toMatch(/pubmed_qa .*50\/100 .*5\/s +eta 10s .*\$1\.50\+\?/);
+    expect(out).toMatch(/overall .*50\/100/);
+    // Within 100 ms nothing is redrawn.
+    const drawn = out.length;
+    now += 50;
+    print(p("pubmed_qa", 51, 100));
+    expect(out.length).toBe(drawn);
+  });
+
+  it("formats a finished benchmark with its duration instead of an ETA", () => {
+    expect(progressLine("x", p("x", 10, 10), 65)).toMatch(/in 1m05s/);
+  });
+});
+

@@ -2,17 +2,34 @@
 import {spawn, type ChildProcess} from "node:child_process";
 import {fileURLToPath} from "node:url";
 
+/** Request counts the server reports at `GET /stats`. */
+export interface FakeStats {
+  total: number;
+  byModel: Record<string, number>;
+  /** `ok`, `404` and each injected fault kind (`429`, `500`, `hang`, `malformed`). */
+  byOutcome: Record<string, number>;
+  /** Successful requests whose exact body had been answered successfully before. */
+  repeats: number;
+  /** Requests that carried the bearer token named by FAKE_EXPECT_KEY. */
+  authorized: number;
+}
+
 /** A running fake endpoint. */
 export interface FakeServer {
   baseURL: string;
-  stats: () => Promise<{total: number; byModel: Record<string, number>}>;
+  stats: () => Promise<FakeStats>;
   stop: () => Promise<void>;
 }
 
-/** Spawns the server and resolves once it listens. */
+/** The server script, for callers that spawn it themselves (the runner benchmark). */
+export const fakeServerScript = fileURLToPath(new URL("./fixtures/openai-server.mjs", import.meta.url));
+
+/**
+ * Spawns the server and resolves once it listens. `env` configures it (FAKE_MODELS, FAKE_FAULTS,
+ * FAKE_LATENCY_MS, ...; see the script's header).
+ */
 export async function startFakeOpenAI(env: Record<string, string> = {}): Promise<FakeServer> {
-  const script = fileURLToPath(new URL("./fixtures/openai-server.mjs", import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script], {env: {...process.env, ...env}, stdio: ["ignore", "pipe", "inherit"]});
+  const child: ChildProcess = spawn(process.execPath, [fakeServerScript], {env: {...process.env, ...env}, stdio: ["ignore", "pipe", "inherit"]});
   const port = await new Promise<number>((ok, fail) => {
     child.once("error", fail);
     child.stdout!.once("data", (chunk) => {
@@ -24,7 +41,11 @@ export async function startFakeOpenAI(env: Record<string, string> = {}): Promise
   const base = `http://127.0.0.1:${port}`;
   return {
     baseURL: `${base}/v1`,
-    stats: async () => (await fetch(`${base}/stats`)).json(),
-    stop: () => new Promise((ok) => { child.once("exit", () => ok()); child.kill("SIGTERM"); })
+    stats: async () => (await fetch(`${base}/stats`)).json() as Promise<FakeStats>,
+    stop: () => new Promise((ok) => {
+      if (child.exitCode !== null) return ok();
+      child.once("exit", () => ok());
+      child.kill("SIGTERM");
+    })
   };
 }

@@ -2,7 +2,9 @@
 import {parseArgs} from "node:util";
 import {UsageError, type Command} from "../command.ts";
 import {progressPrinter} from "../progress.ts";
-import {runConfigured, type RunFlags} from "../suite.ts";
+import type {EstimateRow} from "../estimate.ts";
+import {humanCount} from "../progress.ts";
+import {estimateConfigured, runConfigured, type RunFlags} from "../suite.ts";
 
 const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
 
@@ -21,13 +23,21 @@ const command: Command = {
   --models m1,m2       evaluated model ids, e.g. openai/gpt-4o, baseline/random-choice
   --judges j1,j2,j3    jury model ids (default: config, else the endpoint's first three models)
   --limit N            at most N instances per benchmark
-  --concurrency N      calls in flight at once (default 8)
+  --concurrency N      requests in flight per endpoint (default: config, else 8); the cap adapts
+                       down on rate limits (429) and back up on successes
+  --dry-run            estimate tokens and cost per model x benchmark (MedHELM's upper bound,
+                       minus what the cache already holds); makes no model calls
+  --retry-errors       rerun only the items that failed in the previous run in --out (failed
+                       model or judge calls); every other item is replayed from the cache
   --seed N             sampling and baseline seed (default 0)
   --out DIR            where the Parquet tables go (default results/latest)
   --cache DIR          response cache folder (default .medhelm/cache)
   --config FILE        configuration file (default medhelm.config.json)
   --helm-compat        reproduce HELM's scoring quirks (MedCalc lab/dosage = 0, integer jury scores)
-  --format json        print a machine-readable summary on stdout`,
+  --format json        print a machine-readable summary (or estimate) on stdout
+
+Rerunning the same command continues a run that was stopped: answers already received are in the
+cache, so only the calls that never completed are made.`,
   async run(args, io) {
     let values;
     try {
@@ -36,7 +46,8 @@ const command: Command = {
         options: {
           benchmarks: {type: "string"}, models: {type: "string"}, judges: {type: "string"}, limit: {type: "string"},
           concurrency: {type: "string"}, seed: {type: "string"}, out: {type: "string"}, cache: {type: "string"},
-          config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"}
+          config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"},
+          "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}
         }
       }));
     } catch (error) {
@@ -46,18 +57,43 @@ const command: Command = {
     const flags: RunFlags = {
       benchmarks: list(values.benchmarks), models: list(values.models), judges: values.judges === undefined ? undefined : list(values.judges) ?? [],
       limit: integer(values.limit, "--limit"), concurrency: integer(values.concurrency, "--concurrency"), seed: integer(values.seed, "--seed"),
-      outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"]
+      outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"], retryErrors: values["retry-errors"]
     };
-    const {summary, config, files} = await runConfigured({
+    if (flags.concurrency === 0) throw new UsageError("--concurrency must be at least 1");
+    if (values["dry-run"]) {
+      if (flags.retryErrors) throw new UsageError("--dry-run and --retry-errors cannot be combined");
+      const estimate = await estimateConfigured({cwd: io.cwd, env: io.env, flags});
+      if (values.format === "json") io.stdout(`${JSON.stringify({rows: estimate.rows, total: estimate.total, method: estimate.method})}\n`);
+      else io.stdout(estimateTable(estimate.rows, estimate.total));
+      return 0;
+    }
+    const {summary, config, files, endpoints} = await runConfigured({
       cwd: io.cwd, env: io.env, flags, log: (m) => io.stderr(`${m}\n`), progress: progressPrinter(io.stderr, io.isTTY)
     });
-    if (values.format === "json") io.stdout(`${JSON.stringify({...summary, out: config.outDir, files})}\n`);
+    if (values.format === "json") io.stdout(`${JSON.stringify({...summary, out: config.outDir, files, endpoints})}\n`);
     else {
-      io.stdout(`run ${summary.runId}: ${summary.calls} calls, ${summary.cached} cached, ${summary.errors} errors\n`);
+      const cost = summary.costUsd === null ? "cost unknown (a model has no list price)" : `$${summary.costUsd.toFixed(4)} at list prices`;
+      const skipped = summary.skipped ? `, ${summary.skipped} not retried` : "";
+      io.stdout(`run ${summary.runId}: ${summary.calls} calls, ${summary.cached} cached, ${summary.errors} errors${skipped}, ${cost}\n`);
       io.stdout(`tables written to ${config.outDir}\n`);
     }
     return 0;
   }
 };
+
+const usd = (v: number | null) => (v === null ? "?" : `$${v.toFixed(2)}`);
+
+/** The dry-run estimate as a fixed-width table. */
+export function estimateTable(rows: readonly EstimateRow[], total: Omit<EstimateRow, "benchmark" | "model">): string {
+  const head = ["benchmark", "model", "items", "cached", "calls", "in tok", "out tok", "judge calls", "judge in", "judge out", "model", "jury", "total"];
+  const line = (r: Omit<EstimateRow, "benchmark" | "model"> & {benchmark: string; model: string}) => [
+    r.benchmark, r.model, String(r.instances), String(r.cached_answers), String(r.calls), humanCount(r.input_tokens), humanCount(r.output_tokens),
+    String(r.judge_calls), humanCount(r.judge_input_tokens), humanCount(r.judge_output_tokens), usd(r.model_usd), usd(r.jury_usd), usd(r.total_usd)
+  ];
+  const table = [head, ...rows.map(line), line({...total, benchmark: "total", model: ""})];
+  const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  const text = table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd()).join("\n");
+  return `${text}\n\nUpper bound (MedHELM's method): every answer at max_tokens, each judge writing 4096 tokens; cached calls excluded; "?" = no list price.\n`;
+}
 
 export default command;

@@ -1,9 +1,15 @@
 /**
  * Models behind any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI, vLLM,
- * Ollama, llama.cpp, OpenRouter, ...), called through the official `openai` SDK. Token usage and
- * latency are recorded. Failures throw; the runner turns them into rows with a reason.
+ * Ollama, llama.cpp, OpenRouter, ...), called through the official `openai` SDK. All models of an
+ * endpoint share one SDK client (one keep-alive connection pool over node:http, see transport.ts)
+ * and one scheduler (concurrency cap, rate-limit pauses, retries; see scheduler.ts). The SDK's own
+ * retries are off (`maxRetries: 0`) so the scheduler alone decides. Token usage and latency are recorded. Failures throw after the retry
+ * budget is spent; the runner turns them into rows with a reason.
  */
 import OpenAI from "openai";
+import type {ChatCompletion} from "openai/resources/chat/completions";
+import {defaultRetryPolicy, EndpointScheduler, MalformedResponseError, type RetryPolicy, type SchedulerStats} from "../scheduler.ts";
+import {nodeFetch} from "./transport.ts";
 import type {GenerateRequest, Generation, Model} from "../types.ts";
 
 /** A configured endpoint. The key is read from the environment and never leaves this object. */
@@ -13,14 +19,49 @@ export interface Endpoint {
   /** Base URL including `/v1`. Part of cache keys, so it must not carry credentials. */
   baseURL: string;
   apiKey: string | undefined;
-  /** Concurrent requests allowed to this endpoint. */
+  /** Requests in flight to this endpoint at most (the adaptive cap never exceeds it). */
   concurrency: number;
-  /** Per-request timeout. */
+  /** Per-request timeout, covering the whole response including its body. */
   timeoutMs: number;
-  /** Retries of transient failures (429, 5xx, connection errors) by the SDK. */
+  /** Retries of transient failures (429, 408, 409, 5xx, timeouts, connection errors, malformed bodies). */
   maxRetries: number;
   /** Whether to ask judges for JSON output (`response_format: json_object`); falls back automatically when refused. */
   jsonMode: boolean;
+  /** Backoff tuning (`maxAttempts` is derived from `maxRetries` unless given). */
+  retry?: Partial<RetryPolicy>;
+  /** The HTTP transport; default `nodeFetch()` (transport.ts). Benchmarks pass the global fetch to compare. */
+  fetch?: typeof fetch;
+}
+
+interface Connection {
+  client: OpenAI;
+  scheduler: EndpointScheduler;
+}
+
+// One client and one scheduler per endpoint object, shared by every model on it.
+const connections = new WeakMap<Endpoint, Connection>();
+
+function connection(endpoint: Endpoint): Connection {
+  let c = connections.get(endpoint);
+  if (!c) {
+    const client = new OpenAI({
+      baseURL: endpoint.baseURL,
+      // Local servers usually accept any key; the SDK insists on one being set.
+      apiKey: endpoint.apiKey ?? "not-needed",
+      timeout: endpoint.timeoutMs,
+      maxRetries: 0,
+      fetch: endpoint.fetch ?? nodeFetch()
+    });
+    const policy: RetryPolicy = {...defaultRetryPolicy, maxAttempts: endpoint.maxRetries + 1, ...endpoint.retry};
+    c = {client, scheduler: new EndpointScheduler(Math.max(1, endpoint.concurrency), policy)};
+    connections.set(endpoint, c);
+  }
+  return c;
+}
+
+/** Scheduling counters of an endpoint (attempts, retries, 429s, failures by kind, current cap). */
+export function endpointStats(endpoint: Endpoint): SchedulerStats {
+  return connection(endpoint).scheduler.snapshot();
 }
 
 /** The vendor (model family) a model name suggests, for same-vendor judging flags. */
@@ -52,23 +93,35 @@ export function publicUrl(url: string): string {
 
 /** A model `<endpoint.name>/<name>` served by `endpoint`. */
 export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): Model {
-  const client = new OpenAI({
-    baseURL: endpoint.baseURL,
-    // Local servers usually accept any key; the SDK insists on one being set.
-    apiKey: endpoint.apiKey ?? "not-needed",
-    timeout: endpoint.timeoutMs,
-    maxRetries: endpoint.maxRetries
-  });
+  const {client, scheduler} = connection(endpoint);
   let jsonMode = endpoint.jsonMode;
-  const call = async (request: GenerateRequest, json: boolean) =>
-    client.chat.completions.create({
-      model: name,
-      messages: request.messages,
-      max_tokens: request.maxTokens,
-      temperature: request.temperature,
-      ...(request.stop?.length ? {stop: request.stop} : {}),
-      ...(json ? {response_format: {type: "json_object" as const}} : {})
-    });
+  // One exchange: the SDK builds the request and turns error statuses into typed errors; the body
+  // of a success is read here, which skips the SDK's response post-processing (about a tenth of
+  // its CPU per call) and gives the rate-limit headers for free.
+  const exchange = async (request: GenerateRequest, json: boolean) => {
+    const response = await client.chat.completions
+      .create({
+        model: name,
+        messages: request.messages,
+        max_tokens: request.maxTokens,
+        temperature: request.temperature,
+        ...(request.stop?.length ? {stop: request.stop} : {}),
+        ...(json ? {response_format: {type: "json_object" as const}} : {})
+      })
+      .asResponse();
+    const data = (await response.json()) as ChatCompletion;
+    scheduler.observe((h) => response.headers.get(h));
+    return data;
+  };
+  // One attempt. The transport resolves only once the whole body is in, so the SDK's timeout
+  // (which aborts the connection) covers a body that never finishes too.
+  const attempt = async (request: GenerateRequest, json: boolean) => {
+    const started = performance.now();
+    const data = await exchange(request, json);
+    const choice = data?.choices?.[0];
+    if (!choice) throw new MalformedResponseError("no choices");
+    return {data, choice, latencyMs: performance.now() - started};
+  };
   return {
     id: `${endpoint.name}/${name}`,
     kind: "llm",
@@ -76,24 +129,23 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
     endpoint: publicUrl(endpoint.baseURL),
     supports: () => true,
     async generate(request): Promise<Generation> {
-      const started = performance.now();
-      let response;
+      let result;
       try {
-        response = await call(request, Boolean(request.json && jsonMode));
+        result = await scheduler.run(() => attempt(request, Boolean(request.json && jsonMode)));
       } catch (error) {
         // Some compatible servers reject response_format; remember that and ask again without it.
-        if (request.json && jsonMode && error instanceof OpenAI.APIError && error.status === 400 && /response_format|json/i.test(error.message)) {
+        const last = (error as {last?: unknown}).last ?? error;
+        if (request.json && jsonMode && last instanceof OpenAI.APIError && last.status === 400 && /response_format|json/i.test(last.message)) {
           jsonMode = false;
-          response = await call(request, false);
+          result = await scheduler.run(() => attempt(request, false));
         } else throw error;
       }
-      const choice = response.choices?.[0];
-      if (!choice) throw new Error("malformed response: no choices");
+      const {data, choice, latencyMs} = result;
       return {
         text: choice.message?.content ?? "",
-        inputTokens: response.usage?.prompt_tokens ?? null,
-        outputTokens: response.usage?.completion_tokens ?? null,
-        latencyMs: performance.now() - started,
+        inputTokens: data.usage?.prompt_tokens ?? null,
+        outputTokens: data.usage?.completion_tokens ?? null,
+        latencyMs,
         finishReason: choice.finish_reason ?? null,
         cached: false
       };
