@@ -60,14 +60,16 @@ export async function parquetSink(outDir: string): Promise<TableSink> {
     async close() {
       for (const appender of appenders.values()) appender.closeSync();
       const paths = {} as Record<TableName, string>;
+      // Every table is written to a temporary file first and all are renamed only once all
+      // exist, so a crash while writing never leaves a mix of old and new tables behind.
       for (const name of tableNames) {
-        const file = join(out, `${name}.parquet`);
-        const tmp = `${file}.tmp`;
         const order = schemas[name].key.join(", ");
+        const tmp = join(out, `${name}.parquet.tmp`);
         await connection.run(`COPY (SELECT * FROM ${name} ORDER BY ${order}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-        // Rename after the copy so a reader never sees a half-written file.
-        renameSync(tmp, file);
-        paths[name] = file;
+      }
+      for (const name of tableNames) {
+        paths[name] = join(out, `${name}.parquet`);
+        renameSync(`${paths[name]}.tmp`, paths[name]);
       }
       connection.closeSync();
       instance.closeSync();
