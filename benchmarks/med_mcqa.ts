@@ -4,9 +4,9 @@
  * the validation split because the test answers are hidden); MIT licensed but distributed only
  * through Google Drive, so not shipped: bring your own copy. Scored by exact match on the letter.
  */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
+import {readJsonl, requireText} from "../data-loaders/jsonl.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
 
@@ -19,25 +19,14 @@ export default defineBenchmark({
   description: "Broad medical knowledge tested by postgraduate entrance exam questions with four options.",
   data: {location: "local", files: [FILE], dataset: "MedMCQA (Pal et al., 2022), validation split", license: "MIT", url: "https://github.com/medmcqa/medmcqa"},
   async load(dir) {
-    const file = join(dir, FILE);
-    const lines = (await readFile(file, "utf8")).split("\n");
-    const out: Instance[] = [];
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      let row: Record<string, unknown>;
-      try {
-        row = JSON.parse(line);
-      } catch {
-        throw new Error(`${file} line ${i + 1}: not valid JSON`);
-      }
-      for (const field of ["id", "question", ...OPTIONS]) if (typeof row[field] !== "string" || !(row[field] as string).trim()) throw new Error(`${file} line ${i + 1}: field ${field} is missing or empty`);
+    return (await readJsonl(join(dir, FILE))).map(({row, where}): Instance => {
+      requireText(row, ["id", "question", ...OPTIONS], where);
       // The original release numbers the correct option 1-4 (the Hugging Face copy uses 0-3; convert it first).
       const cop = Number(row.cop);
-      if (!Number.isInteger(cop) || cop < 1 || cop > 4) throw new Error(`${file} line ${i + 1}: field cop is ${JSON.stringify(row.cop)}, expected 1-4`);
+      if (!Number.isInteger(cop) || cop < 1 || cop > 4) throw new Error(`${where}: field cop is ${JSON.stringify(row.cop)}, expected 1-4`);
       const choices = OPTIONS.map((o) => (row[o] as string).trim());
-      out.push({id: row.id as string, input: (row.question as string).trim(), choices, gold: [choices[cop - 1]], split: "valid", extra: {subject: row.subject_name ?? null}});
+      return {id: row.id as string, input: (row.question as string).trim(), choices, gold: [choices[cop - 1]], split: "valid", extra: {subject: row.subject_name ?? null}};
     });
-    return out;
   },
   prompt: {kind: "multiple_choice_joint", instructions: "Give a letter answer among A, B, C or D.", inputNoun: "Question", outputNoun: "Answer"},
   maxTokens: 1,

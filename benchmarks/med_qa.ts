@@ -4,8 +4,8 @@
  * test questions HELM uses. Added to MedHELM after the paper. Scored by exact match on the chosen
  * letter (multiple-choice-joint layout, one output token).
  */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
+import {readJsonl} from "../data-loaders/jsonl.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
 import type {Instance} from "../data-loaders/types.ts";
@@ -22,27 +22,16 @@ export default defineBenchmark({
   description: "Medical licensing exam questions (USMLE style) with four options, testing clinical and basic-science knowledge.",
   data: {location: "shipped", files: [FILE], dataset: "MedQA, US 4-option test set (Jin et al., 2020)", license: "MIT", url: "https://github.com/jind11/MedQA"},
   async load(dir) {
-    const file = join(dir, FILE);
-    const lines = (await readFile(file, "utf8")).split("\n");
-    const out: Instance[] = [];
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      const where = `${file} line ${i + 1}`;
-      let row: {question?: string; options?: Record<string, string>; answer_idx?: string};
-      try {
-        row = JSON.parse(line);
-      } catch (error) {
-        throw new Error(`${where}: invalid JSON (${(error as Error).message})`);
-      }
+    return (await readJsonl(join(dir, FILE))).map(({row: raw, line, where}): Instance => {
+      const row = raw as {question?: string; options?: Record<string, string>; answer_idx?: string};
       const options = row.options ?? {};
       if (!row.question) throw new Error(`${where}: question is empty`);
       if (Object.keys(options).join() !== LETTERS.join()) throw new Error(`${where}: options are ${JSON.stringify(Object.keys(options))}, expected A-D`);
       if (!row.answer_idx || !LETTERS.includes(row.answer_idx)) throw new Error(`${where}: answer_idx is ${JSON.stringify(row.answer_idx)}`);
       const choices = LETTERS.map((l) => cleanOption(options[l]));
       // The file has no question ids; the line number is stable because the file is shipped unchanged.
-      out.push({id: `test-${i + 1}`, input: row.question, choices, gold: [choices[LETTERS.indexOf(row.answer_idx)]]});
+      return {id: `test-${line}`, input: row.question, choices, gold: [choices[LETTERS.indexOf(row.answer_idx)]]};
     });
-    return out;
   },
   prompt: {
     kind: "multiple_choice_joint",

@@ -5,11 +5,11 @@
  * credentialed access). Scored by the LLM jury (accuracy, completeness, clarity) against the
  * written course; ROUGE-1/2/L secondary, BERTScore unscored.
  */
-import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {bertScoreF1} from "../data-loaders/bertscore.ts";
 import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
 import {rouge} from "../data-loaders/metrics.ts";
+import {readJsonl, requireText} from "../data-loaders/jsonl.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
 
@@ -21,20 +21,11 @@ export default defineBenchmark({
   description: "Hospital course summarisation: turning a stay's clinical notes into the brief hospital course clinicians read at discharge.",
   data: {location: "local", files: [FILE], dataset: "MIMIC-IV-Ext-BHC (Aali et al., 2024)", license: "PhysioNet Credentialed Health Data License 1.5.0", url: "https://physionet.org/content/labelled-notes-hospital-course/"},
   async load(dir) {
-    const file = join(dir, FILE);
-    const out: Instance[] = [];
-    (await readFile(file, "utf8")).split("\n").forEach((line, i) => {
-      if (!line.trim()) return;
-      let row: Record<string, unknown>;
-      try {
-        row = JSON.parse(line);
-      } catch {
-        throw new Error(`${file} line ${i + 1}: not valid JSON`);
-      }
-      for (const field of ["input", "target"]) if (typeof row[field] !== "string" || !(row[field] as string).trim()) throw new Error(`${file} line ${i + 1}: field ${field} is missing or empty`);
+    const out = (await readJsonl(join(dir, FILE))).map(({row, where}): Instance => {
+      requireText(row, ["input", "target"], where);
       const input = (row.input as string).trim();
       const id = typeof row.note_id === "string" || typeof row.note_id === "number" ? String(row.note_id) : contentId(input);
-      out.push({id, input, gold: [(row.target as string).trim()]});
+      return {id, input, gold: [(row.target as string).trim()]};
     });
     return uniqueIds(out);
   },

@@ -210,7 +210,7 @@ describe("Medbullets and MedMCQA", () => {
   });
 
   it("MedMCQA names the line of invalid JSON and of an out-of-range cop", async () => {
-    await expect(bench("med_mcqa").load(folder({"dev.json": '{"id":"1"\n'}))).rejects.toThrow("dev.json line 1: not valid JSON");
+    await expect(bench("med_mcqa").load(folder({"dev.json": '{"id":"1"\n'}))).rejects.toThrow("dev.json line 1: invalid JSON");
     const row = {id: "x", question: "q", opa: "a", opb: "b", opc: "c", opd: "d", cop: 0};
     await expect(bench("med_mcqa").load(folder({"dev.json": `\n${JSON.stringify(row)}\n`}))).rejects.toThrow("dev.json line 2: field cop is 0, expected 1-4");
   });
