@@ -196,6 +196,10 @@ export interface Estimate {
  * when none are named, is the only request). `count` defaults to the o200k tokenizer.
  */
 export async function estimateConfigured({cwd, env, flags = {}, count}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; count?: TokenCounter}): Promise<Estimate> {
+  // An estimate makes no calls, so `openai/<model>` named on the command line is priced as
+  // OpenAI's own endpoint even before a key or base URL is set.
+  const named = [...(flags.models ?? []), ...(flags.judges ?? [])].some((id) => id.startsWith("openai/"));
+  if (named && !env.OPENAI_BASE_URL && !env.OPENAI_API_KEY) env = {...env, OPENAI_BASE_URL: "https://api.openai.com/v1"};
   const {config, benchmarks, models, judges, seed, limit} = await prepare(cwd, env, flags);
   const loaded = [];
   for (const benchmark of benchmarks) {
