@@ -6,6 +6,9 @@ import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
+import {afterAll, beforeAll} from "vitest";
+import {startHarness, type Harness} from "./browser.ts";
+import {ensureSite} from "./site-build.ts";
 
 /** The rows of `<name>.arrow` in the built site under `dist` (a folder such as `bench` may prefix the name). */
 export function builtTable(dist: string, name: string): Array<Record<string, unknown>> {
@@ -25,4 +28,29 @@ export function snapshotSite(dist: string): {dir: string; remove: () => void} {
   const dir = mkdtempSync(join(tmpdir(), "medhelm-site-copy-"));
   cpSync(dist, dir, {recursive: true});
   return {dir, remove: () => rmSync(dir, {recursive: true, force: true})};
+}
+
+/** The served private copy of the shared test build, filled in by `serveBuiltSite`'s hooks. */
+export interface ServedSite {
+  harness: Harness;
+  dist: string;
+}
+
+/**
+ * Registers hooks that build (once per test run) and serve a private copy of the test site for
+ * the calling test file or `describe` block, and close it afterwards.
+ */
+export function serveBuiltSite(): ServedSite {
+  const site = {} as ServedSite;
+  let snapshot: ReturnType<typeof snapshotSite> | undefined;
+  beforeAll(async () => {
+    snapshot = snapshotSite(await ensureSite());
+    site.dist = snapshot.dir;
+    site.harness = await startHarness(site.dist);
+  }, 600_000);
+  afterAll(async () => {
+    await site.harness?.close();
+    snapshot?.remove();
+  });
+  return site;
 }

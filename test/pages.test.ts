@@ -4,32 +4,18 @@
  * error and requests nothing beyond 127.0.0.1. The fixture runs under test/fixtures/site-include/
  * supply a jury (three judges, one of them self-judging), a gated benchmark and an imported run.
  */
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {builtTable, snapshotSite} from "./built-tables.ts";
-import {openPage, startHarness, type Harness} from "./browser.ts";
-import {ensureSite} from "./site-build.ts";
+import {describe, expect, it} from "vitest";
+import {builtTable, serveBuiltSite} from "./built-tables.ts";
+import {openPage} from "./browser.ts";
 
-let harness: Harness;
-let dist: string;
-let snapshot: ReturnType<typeof snapshotSite>;
-
-beforeAll(async () => {
-  snapshot = snapshotSite(await ensureSite());
-  dist = snapshot.dir;
-  harness = await startHarness(dist);
-}, 600_000);
-
-afterAll(async () => {
-  await harness?.close();
-  snapshot?.remove();
-});
+const site = serveBuiltSite();
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("explore", () => {
   it("slices by category and access tier, re-queries on every change and keeps the slice in the URL", async () => {
-    const main = builtTable(dist, "leaderboard").filter((d) => d.is_main);
-    const {page, external, problems} = await openPage(harness, "/explore", "#explore-chart svg");
+    const main = builtTable(site.dist, "leaderboard").filter((d) => d.is_main);
+    const {page, external, problems} = await openPage(site.harness, "/explore", "#explore-chart svg");
     const status = page.locator("#explore-status");
     expect(await status.innerText()).toMatch(new RegExp(`^${main.length} cells: ${new Set(main.map((d) => d.label)).size} models on ${new Set(main.map((d) => d.benchmark)).size} benchmarks`));
     expect(await page.locator("#explore-chart svg circle").count()).toBe(main.filter((d) => d.value !== null).length);
@@ -67,9 +53,9 @@ describe("explore", () => {
   });
 
   it("restores a shared slice from the URL", async () => {
-    const rouge = builtTable(dist, "leaderboard").filter((d) => d.metric === "rouge_l" && d.category === "clinical_note_generation");
+    const rouge = builtTable(site.dist, "leaderboard").filter((d) => d.metric === "rouge_l" && d.category === "clinical_note_generation");
     expect(rouge.length).toBeGreaterThan(0);
-    const {page, problems} = await openPage(harness, "/explore?category=clinical_note_generation&metric=rouge_l", "#explore-status");
+    const {page, problems} = await openPage(site.harness, "/explore?category=clinical_note_generation&metric=rouge_l", "#explore-status");
     await page.locator("#explore-status").getByText(new RegExp(`^${rouge.length} cells:`)).waitFor();
     expect(await page.locator("main form", {hasText: "Metric"}).locator("select option:checked").innerText()).toBe("rouge_l");
     expect(problems).toEqual([]);
@@ -79,10 +65,10 @@ describe("explore", () => {
 
 describe("compare", () => {
   it("shows paired differences with intervals for two models, flips with their order, and links disagreements to the drill-down", async () => {
-    const pairs = builtTable(dist, "pair_differences").filter((d) => d.label_a === "fixture/alpha" && d.label_b === "fixture/beta");
+    const pairs = builtTable(site.dist, "pair_differences").filter((d) => d.label_a === "fixture/alpha" && d.label_b === "fixture/beta");
     expect(pairs.length).toBe(2);
     const better = pairs.filter((d) => (d.difference_low as number) > 0).length;
-    const {page, external, problems} = await openPage(harness, "/compare?a=fixture%2Falpha&b=fixture%2Fbeta", "#compare-chart svg");
+    const {page, external, problems} = await openPage(site.harness, "/compare?a=fixture%2Falpha&b=fixture%2Fbeta", "#compare-chart svg");
     const status = page.locator("#compare-status");
     expect(await status.innerText()).toBe(`fixture/alpha vs fixture/beta: ${pairs.length} benchmarks with shared instances; A is better on ${better}, B on 0, and ${pairs.length - better} are not distinguishable at 95 %.`);
     expect(await page.locator("#compare-chart svg circle").count()).toBe(pairs.length);
@@ -101,21 +87,21 @@ describe("compare", () => {
 
 describe("metric agreement", () => {
   it("plots jury score against ROUGE-L per answer with build-time correlations, and judge against judge with Krippendorff's alpha", async () => {
-    const values = builtTable(dist, "metric_values").filter((d) => d.benchmark === "aci_bench");
+    const values = builtTable(site.dist, "metric_values").filter((d) => d.benchmark === "aci_bench");
     const key = (d: Record<string, unknown>) => `${d.label}/${d.instance_id}`;
     const jury = new Set(values.filter((d) => d.metric === "jury_score").map(key));
     const both = values.filter((d) => d.metric === "rouge_l" && jury.has(key(d))).length;
     const withRouge1 = values.filter((d) => d.metric === "rouge_1" && jury.has(key(d))).length;
     expect(both).toBeGreaterThan(3);
-    const [correlation] = builtTable(dist, "metric_correlations").filter((d) => d.benchmark === "aci_bench" && d.metric_x === "jury_score" && d.metric_y === "rouge_l");
-    const {page, external, problems} = await openPage(harness, "/metric-agreement?benchmark=aci_bench", "#metric-chart svg");
+    const [correlation] = builtTable(site.dist, "metric_correlations").filter((d) => d.benchmark === "aci_bench" && d.metric_x === "jury_score" && d.metric_y === "rouge_l");
+    const {page, external, problems} = await openPage(site.harness, "/metric-agreement?benchmark=aci_bench", "#metric-chart svg");
     const status = page.locator("#metric-status");
     expect(await status.innerText()).toContain(`${both} answers with both jury_score and rouge_l: Spearman ρ = ${(correlation.spearman as number).toFixed(3)}`);
     expect(await page.locator("#metric-chart svg circle").count()).toBe(both);
     await page.locator("main form", {hasText: "Metric (y)"}).locator("select").selectOption("rouge_1");
     await status.getByText(new RegExp(`^${withRouge1} answers with both jury_score and rouge_1`)).waitFor();
 
-    const [alpha] = builtTable(dist, "judge_agreement").filter((d) => d.benchmark === "aci_bench");
+    const [alpha] = builtTable(site.dist, "judge_agreement").filter((d) => d.benchmark === "aci_bench");
     expect(await page.locator("#judge-status").innerText()).toContain(`interval ${(alpha.alpha_interval as number).toFixed(3)}`);
     const before = await page.locator("#judge-status").innerText();
     await page.locator("main form", {hasText: "Judge (y)"}).locator("select").selectOption("fixture/judge-b");
@@ -129,8 +115,8 @@ describe("metric agreement", () => {
 
 describe("run manifest", () => {
   it("shows each run's benchmarks with versions and hashes, its configuration and its cost", async () => {
-    const benchmarks = builtTable(dist, "benchmarks").filter((d) => d.run_id === "fixture-jury-run");
-    const {page, external, problems} = await openPage(harness, "/manifest", "#manifest-status");
+    const benchmarks = builtTable(site.dist, "benchmarks").filter((d) => d.run_id === "fixture-jury-run");
+    const {page, external, problems} = await openPage(site.harness, "/manifest", "#manifest-status");
     const first = await page.locator("#manifest-status").innerText();
     await page.locator("main select").first().selectOption("fixture-jury-run (native, 2025-07-01)");
     await page.locator("#manifest-status").getByText(new RegExp(`^${benchmarks.length} benchmarks in fixture-jury-run`)).waitFor();
@@ -150,7 +136,7 @@ describe("run manifest", () => {
 
 describe("instance drill-down", () => {
   it("fetches an instance's text only when it is opened, and shows every answer, metric and judge verdict", async () => {
-    const {page, external, problems} = await openPage(harness, "/benchmarks/aci_bench?model=fixture%2Falpha", "#answers-status");
+    const {page, external, problems} = await openPage(site.harness, "/benchmarks/aci_bench?model=fixture%2Falpha", "#answers-status");
     const requests: string[] = [];
     page.on("request", (r) => requests.push(new URL(r.url()).pathname));
     expect(await page.locator("#answers-status").innerText()).toMatch(/^6 answers by fixture\/alpha; 0 unscored\./);
@@ -172,7 +158,7 @@ describe("instance drill-down", () => {
   });
 
   it("opens the instance named in the URL", async () => {
-    const {page, problems} = await openPage(harness, "/benchmarks/aci_bench?model=fixture%2Fbeta&instance=aci_bench-0003", "#instance-detail h3");
+    const {page, problems} = await openPage(site.harness, "/benchmarks/aci_bench?model=fixture%2Fbeta&instance=aci_bench-0003", "#instance-detail h3");
     expect(await page.locator("#instance-detail h3").innerText()).toBe("Instance aci_bench-0003");
     expect(await page.locator("#answers-status").innerText()).toMatch(/by fixture\/beta/);
     expect(problems).toEqual([]);

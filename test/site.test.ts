@@ -4,7 +4,7 @@
  * offline baselines on a limited run plus the fixture runs under test/fixtures/site-include/),
  * serve it on 127.0.0.1 and drive Debian's Chromium.
  */
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {describe, expect, it} from "vitest";
 import {DataType, tableFromIPC} from "apache-arrow";
 import {bootstrapMeanCi} from "../data-loaders/bootstrap.ts";
 import {dictionaryWorthy, queryToArrowIPC} from "../data-loaders/arrow.ts";
@@ -16,9 +16,8 @@ import {
   cellIntervals, correlate, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type InstanceValue, type MainValue
 } from "../data-loaders/site-stats.ts";
-import {builtTable, snapshotSite} from "./built-tables.ts";
-import {openPage, startHarness, type Harness} from "./browser.ts";
-import {ensureSite} from "./site-build.ts";
+import {builtTable, serveBuiltSite} from "./built-tables.ts";
+import {openPage} from "./browser.ts";
 
 const value = (label: string, benchmark: string, metric: string, instance: string, v: number | null, scale: "jury" | "unit" = "unit"): InstanceValue => ({
   label, benchmark, metric, instance_id: instance, value: v, value_normalized: v === null ? null : scale === "jury" ? (v - 1) / 4 : v
@@ -195,30 +194,17 @@ describe("site-parallel and arrow", () => {
 });
 
 describe("site in the browser", () => {
-  let harness: Harness;
-  let dist: string;
-  let snapshot: ReturnType<typeof snapshotSite>;
-
-  beforeAll(async () => {
-    snapshot = snapshotSite(await ensureSite());
-    dist = snapshot.dir;
-    harness = await startHarness(dist);
-  }, 600_000);
-
-  afterAll(async () => {
-    await harness?.close();
-    snapshot?.remove();
-  });
+  const site = serveBuiltSite();
 
   it("leaderboard shows every main-metric cell with its bootstrap interval, labels baselines and sources, and re-queries on a filter change", async () => {
-    const leaderboard = builtTable(dist, "leaderboard");
+    const leaderboard = builtTable(site.dist, "leaderboard");
     const mainCells = leaderboard.filter((d) => d.is_main);
     const scored = mainCells.filter((d) => d.value !== null);
     expect(scored.length).toBeGreaterThan(3);
     // Every cell with two or more scored instances carries a bootstrap interval around its mean.
     for (const d of scored.filter((d) => (d.n_scored as number) >= 2)) expect((d.ci_low as number) <= (d.value as number) + 1e-12 && (d.value as number) <= (d.ci_high as number) + 1e-12).toBe(true);
 
-    const {page, external, problems} = await openPage(harness, "/", "#leaderboard-status");
+    const {page, external, problems} = await openPage(site.harness, "/", "#leaderboard-status");
     await page.locator("#leaderboard-chart svg").first().waitFor();
     const status = await page.locator("#leaderboard-status").innerText();
     expect(status).toMatch(new RegExp(`^${mainCells.length} cells, ${scored.length} scored, ${mainCells.length - scored.length} unscored \\(.*no judges configured`));
@@ -241,7 +227,7 @@ describe("site in the browser", () => {
     await page.locator("#leaderboard-status").getByText(new RegExp(`^${research.length} cells, ${research.filter((d) => d.value !== null).length} scored`)).waitFor();
 
     // Category grouping of the win rates: a category's table lists only models scored there.
-    const notes = builtTable(dist, "win_rates").filter((d) => d.scope === "clinical_note_generation");
+    const notes = builtTable(site.dist, "win_rates").filter((d) => d.scope === "clinical_note_generation");
     expect(notes.some((d) => d.source === "helm-import")).toBe(false);
     await page.locator("main select").nth(2).selectOption("Clinical Note Generation");
     await page.waitForFunction((n) => document.querySelectorAll("main table")[0]?.querySelectorAll("tbody tr").length === n, notes.length);
@@ -252,8 +238,8 @@ describe("site in the browser", () => {
   });
 
   it("benchmark page lists instances and scores for the chosen model and says when data is missing", async () => {
-    const scores = builtTable(dist, "bench/pubmed_qa").filter((d) => d.is_main && d.label === "baseline/first-choice (baseline)");
-    const {page, external, problems} = await openPage(harness, "/benchmarks/pubmed_qa", "#answers-status");
+    const scores = builtTable(site.dist, "bench/pubmed_qa").filter((d) => d.is_main && d.label === "baseline/first-choice (baseline)");
+    const {page, external, problems} = await openPage(site.harness, "/benchmarks/pubmed_qa", "#answers-status");
     expect(await page.locator("h1").first().innerText()).toBe("PubMedQA");
     expect(await page.locator("#answers-status").innerText()).toBe(`${scores.length} answers by baseline/first-choice (baseline); ${scores.filter((d) => d.value === null).length} unscored.`);
     expect(await page.locator("#benchmark-chart svg circle").count()).toBeGreaterThan(1);
@@ -264,10 +250,10 @@ describe("site in the browser", () => {
     expect(problems).toEqual([]);
     await page.close();
 
-    const catalogue = builtTable(dist, "catalogue");
+    const catalogue = builtTable(site.dist, "catalogue");
     const missing = catalogue.find((d) => d.registered && !d.data_available);
     if (missing) {
-      const other = await openPage(harness, `/benchmarks/${missing.benchmark}`, "#data-status");
+      const other = await openPage(site.harness, `/benchmarks/${missing.benchmark}`, "#data-status");
       expect(await other.page.locator("#data-status").innerText()).toMatch(/^Data not available/);
       expect(other.problems).toEqual([]);
       await other.page.close();
@@ -275,7 +261,7 @@ describe("site in the browser", () => {
   });
 
   it("open-ended benchmark page says why the jury score is missing without judges", async () => {
-    const {page, problems} = await openPage(harness, "/benchmarks/aci_bench", "#answers-status");
+    const {page, problems} = await openPage(site.harness, "/benchmarks/aci_bench", "#answers-status");
     expect(await page.locator("#answers-status").innerText()).toMatch(/^\d+ answers by baseline\/lead \(baseline\); (\d+) unscored\./);
     expect(await page.locator("main").innerText()).toContain("no judges configured");
     expect(problems).toEqual([]);
