@@ -26,18 +26,22 @@ export function keyPrefix(key: string): [hi: number, lo: number] {
 
 /** Key -> record location, in typed arrays. */
 export class KeyIndex {
-  private mask: number;
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  private mask!: number;
+  private hi!: Uint32Array;
+  private lo!: Uint32Array;
   /** Segment number + 1, so that 0 marks an empty slot. */
-  private seg: Uint32Array;
-  private off: Float64Array;
-  private len: Uint32Array;
+  private seg!: Uint32Array;
+  private off!: Float64Array;
+  private len!: Uint32Array;
   /** Distinct keys stored. */
   size = 0;
 
   constructor(capacity = 1 << 12) {
-    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, capacity)));
+    this.allocate(2 ** Math.ceil(Math.log2(Math.max(16, capacity))));
+  }
+
+  /** Replaces the slot arrays with empty ones of `slots` entries (a power of two). */
+  private allocate(slots: number): void {
     this.mask = slots - 1;
     this.hi = new Uint32Array(slots);
     this.lo = new Uint32Array(slots);
@@ -85,13 +89,7 @@ export class KeyIndex {
 
   private grow(): void {
     const {hi, lo, seg, off, len} = this;
-    const slots = (this.mask + 1) * 2;
-    this.mask = slots - 1;
-    this.hi = new Uint32Array(slots);
-    this.lo = new Uint32Array(slots);
-    this.seg = new Uint32Array(slots);
-    this.off = new Float64Array(slots);
-    this.len = new Uint32Array(slots);
+    this.allocate((this.mask + 1) * 2);
     this.size = 0;
     for (let i = 0; i < seg.length; i++) if (seg[i] !== EMPTY) this.setPrefix(hi[i], lo[i], seg[i] - 1, off[i], len[i]);
   }

@@ -3,6 +3,7 @@
  * `data-loaders/commands/<name>.ts` and default-exports a `Command`; `cli.ts` discovers them by
  * file name, so adding a command touches one file.
  */
+import {parseArgs, type ParseArgsConfig} from "node:util";
 
 /** Where a command writes. Passed in so that tests capture output without spawning a process. */
 export interface CommandIO {
@@ -31,3 +32,12 @@ export interface Command {
 
 /** Thrown for bad invocations and configuration; the CLI prints the message without a stack and exits 2. */
 export class UsageError extends Error {}
+
+/** Node's `parseArgs`, with its errors (unknown flag, missing value, ...) reported as usage errors. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -2,9 +2,8 @@
 import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {parseArgs} from "node:util";
 import {analyzeAgreement, DEFAULT_SEED, type AgreementResult} from "../agreement.ts";
-import {UsageError, type Command} from "../command.ts";
+import {parseFlags, UsageError, type Command} from "../command.ts";
 import {readRatings} from "../ratings.ts";
 
 /** The clinician ratings of the MedHELM paper, shipped with the project. */
@@ -53,12 +52,7 @@ const command: Command = {
   spearman (Fisher-z interval), kappa_quadratic (composites rounded to 1-5, bootstrap interval,
   1000 resamples) and rouge_l_icc3k_z (null: the ratings file carries no ROUGE-L values).`,
   async run(args, io) {
-    let values;
-    try {
-      ({values} = parseArgs({args, options: {ratings: {type: "string"}, datasets: {type: "string"}, seed: {type: "string"}, format: {type: "string"}}}));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const {values} = parseFlags({args, options: {ratings: {type: "string"}, datasets: {type: "string"}, seed: {type: "string"}, format: {type: "string"}}});
     const format = values.format ?? "table";
     if (format !== "json" && format !== "table") throw new UsageError(`unknown format: ${format}`);
     if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);

@@ -6,10 +6,9 @@
  * - `verify`: reads every record and reports torn (unfinished) and damaged ones.
  */
 import {resolve} from "node:path";
-import {parseArgs} from "node:util";
 import {cacheHealth, keyText, scanRecords, summarizeFields, summaryKey, type StoredEntry} from "../cache.ts";
 import {describeFields, nearestEntries} from "../cache-explain.ts";
-import {UsageError, type Command, type CommandIO} from "../command.ts";
+import {parseFlags, UsageError, type Command, type CommandIO} from "../command.ts";
 import {loadConfig} from "../config.ts";
 import {resolveModel} from "../models/index.ts";
 import {stripThinking} from "../prompt.ts";
@@ -35,18 +34,14 @@ SHA-256 and length of each), max_tokens, temperature, stop, JSON mode and the ju
 version. API keys, headers, timeouts and concurrency are never part of it.`;
 
 function options(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        benchmark: {type: "string"}, instance: {type: "string"}, model: {type: "string"}, judge: {type: "string"},
-        cache: {type: "string"}, config: {type: "string"}, format: {type: "string"}
-      }
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags({
+    args,
+    allowPositionals: true,
+    options: {
+      benchmark: {type: "string"}, instance: {type: "string"}, model: {type: "string"}, judge: {type: "string"},
+      cache: {type: "string"}, config: {type: "string"}, format: {type: "string"}
+    }
+  });
 }
 
 async function explain(values: ReturnType<typeof options>["values"], io: CommandIO): Promise<number> {

@@ -5,8 +5,7 @@
  * and field at fault; everything else is still written, and the exit code is then 1.
  */
 import {resolve} from "node:path";
-import {parseArgs} from "node:util";
-import {UsageError, type Command} from "../command.ts";
+import {parseFlags, UsageError, type Command} from "../command.ts";
 import {importHelm, type ImportReport} from "../helm/import.ts";
 import {parquetSink} from "../parquet.ts";
 import {toolVersion} from "../suite.ts";
@@ -47,17 +46,11 @@ const command: Command = {
   summary: "import HELM / MedHELM run outputs or leaderboards into Parquet tables",
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {suite: {type: "string"}, "from-summary": {type: "boolean"}, out: {type: "string"}, "run-id": {type: "string"}, format: {type: "string"}}
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const {values, positionals} = parsed;
+    const {values, positionals} = parseFlags({
+      args,
+      allowPositionals: true,
+      options: {suite: {type: "string"}, "from-summary": {type: "boolean"}, out: {type: "string"}, "run-id": {type: "string"}, format: {type: "string"}}
+    });
     if (positionals.length !== 1) throw new UsageError(`expected one benchmark_output folder, got ${positionals.length}`);
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
     const suites = values.suite?.split(",").map((s) => s.trim()).filter(Boolean);

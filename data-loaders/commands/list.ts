@@ -1,6 +1,5 @@
 /** `medhelm list`: the benchmark catalogue with taxonomy, access tier and data availability. */
-import {parseArgs} from "node:util";
-import {UsageError, type Command} from "../command.ts";
+import {parseFlags, UsageError, type Command} from "../command.ts";
 import {loadConfig} from "../config.ts";
 import {dataAvailable, dataDirOf, loadRegistry} from "../registry.ts";
 
@@ -22,12 +21,7 @@ const command: Command = {
   summary: "list benchmarks with category, subcategory, access tier and data availability",
   usage: "usage: medhelm list [--format json|table] [--config FILE]\n\n  Instance counts are read from the data (before MedHELM's 1000-instance cap).",
   async run(args, io) {
-    let values;
-    try {
-      ({values} = parseArgs({args, options: {format: {type: "string"}, config: {type: "string"}}}));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const {values} = parseFlags({args, options: {format: {type: "string"}, config: {type: "string"}}});
     const config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
     const rows: ListedBenchmark[] = [];
     for (const b of await loadRegistry()) {

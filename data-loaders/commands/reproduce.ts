@@ -3,8 +3,7 @@
  * leaderboard and cost CSVs in `reference/medhelm-paper/`, as JSON for machines or as aligned
  * text tables for people. Nothing is called or downloaded.
  */
-import {parseArgs} from "node:util";
-import {UsageError, type Command} from "../command.ts";
+import {parseFlags, UsageError, type Command} from "../command.ts";
 import {reproducePaper, type PaperTables} from "../paper.ts";
 import {categories} from "../taxonomy.ts";
 
@@ -75,7 +74,7 @@ const command: Command = {
   async run(args, io) {
     let values;
     try {
-      ({values} = parseArgs({
+      ({values} = parseFlags({
         args,
         options: {
           format: {type: "string", default: "json"},
@@ -86,6 +85,7 @@ const command: Command = {
         allowPositionals: false
       }));
     } catch (error) {
+      // This command repeats its usage after a bad flag.
       throw new UsageError(`${(error as Error).message}\n${usage}`);
     }
     if (values.help) {

@@ -1,6 +1,5 @@
 /** `medhelm run`: evaluates models on benchmarks and writes the Parquet tables. */
-import {parseArgs} from "node:util";
-import {UsageError, type Command} from "../command.ts";
+import {parseFlags, UsageError, type Command} from "../command.ts";
 import {progressPrinter} from "../progress.ts";
 import type {EstimateRow} from "../estimate.ts";
 import {humanCount} from "../progress.ts";
@@ -39,20 +38,15 @@ const command: Command = {
 Rerunning the same command continues a run that was stopped: answers already received are in the
 cache, so only the calls that never completed are made.`,
   async run(args, io) {
-    let values;
-    try {
-      ({values} = parseArgs({
-        args,
-        options: {
-          benchmarks: {type: "string"}, models: {type: "string"}, judges: {type: "string"}, limit: {type: "string"},
-          concurrency: {type: "string"}, seed: {type: "string"}, out: {type: "string"}, cache: {type: "string"},
-          config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"},
-          "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}
-        }
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const {values} = parseFlags({
+      args,
+      options: {
+        benchmarks: {type: "string"}, models: {type: "string"}, judges: {type: "string"}, limit: {type: "string"},
+        concurrency: {type: "string"}, seed: {type: "string"}, out: {type: "string"}, cache: {type: "string"},
+        config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"},
+        "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}
+      }
+    });
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
     const flags: RunFlags = {
       benchmarks: list(values.benchmarks), models: list(values.models), judges: values.judges === undefined ? undefined : list(values.judges) ?? [],
