@@ -1,15 +1,135 @@
 /**
- * BERTScore (HELM computes it for every open-ended MedHELM benchmark with `distilbert-base-uncased`)
- * compares contextual token embeddings, which needs a transformer model and a runtime to execute
- * it. The workbench ships neither, so the metric is recorded as unscored with its reason on every
- * answer instead of being approximated by something that is not BERTScore.
+ * BERTScore (Zhang et al., ICLR 2020), which HELM computes for every open-ended MedHELM
+ * benchmark. Each token of the answer is matched to its most similar token of the reference by
+ * the cosine of their contextual embeddings: precision averages over the answer's tokens, recall
+ * over the reference's, and F1 is their harmonic mean. Like HELM (bert_score's defaults) there is
+ * no idf weighting and no baseline rescaling; with several references the best F1 counts.
+ *
+ * The embeddings come from a configured token-embedding server (embeddings.ts). Without one the
+ * metric is unscored with its reason, never approximated. Values are comparable only between runs
+ * that used the same embedding model, which is why the model's name is recorded in the manifest
+ * and enters the cache key: HELM's numbers come from layer 5 of `distilbert-base-uncased`, and an
+ * embedding server returns its model's last layer.
  */
+import {keyWithText, type CacheKeyFields, type ResponseCache} from "./cache.ts";
+import type {TokenEmbedder} from "./embeddings.ts";
 import type {Metric} from "./types.ts";
 
-/** Why every BERTScore value is null. */
-export const BERTSCORE_UNAVAILABLE = "BERTScore needs a token-embedding model; none is configured";
+/** Why a BERTScore value is null when no embedding server is configured. */
+export const BERTSCORE_UNAVAILABLE = "BERTScore needs a token-embedding model; none is configured (see README, \"BERTScore\")";
 
-/** `bertscore_f1`: always unscored, with the reason. */
+/** BERTScore of one answer against one reference. */
+export interface BertScoreValue {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Scores an answer against its references (the best F1 over references); embedding failures throw. */
+export type BertScorer = (candidate: string, references: string[]) => Promise<BertScoreValue>;
+
+/** Bumped when the computation changes; part of the cache key of stored scores. */
+const VERSION = "bertscore-v1";
+
+/** The vectors scaled to unit length (a zero vector stays zero and matches nothing). */
+function unitRows(rows: Float32Array[]): Float64Array[] {
+  return rows.map((row) => {
+    let norm = 0;
+    for (const x of row) norm += x * x;
+    norm = Math.sqrt(norm);
+    return norm > 0 ? Float64Array.from(row, (x) => x / norm) : new Float64Array(row.length);
+  });
+}
+
+/**
+ * Greedy matching of token embeddings: precision is the mean over candidate tokens of the best
+ * cosine with a reference token, recall the mean over reference tokens of the best cosine with a
+ * candidate token. An empty side scores 0, as bert_score does for empty sentences.
+ */
+export function greedyMatch(candidate: Float32Array[], reference: Float32Array[]): BertScoreValue {
+  if (candidate.length === 0 || reference.length === 0) return {precision: 0, recall: 0, f1: 0};
+  if (candidate[0].length !== reference[0].length) throw new Error(`embedding sizes differ: ${candidate[0].length} vs ${reference[0].length}`);
+  const c = unitRows(candidate);
+  const r = unitRows(reference);
+  const bestForReference = new Float64Array(r.length).fill(-Infinity);
+  let precisionSum = 0;
+  for (const u of c) {
+    let best = -Infinity;
+    for (const [j, v] of r.entries()) {
+      let dot = 0;
+      for (let k = 0; k < u.length; k++) dot += u[k] * v[k];
+      // Rounding can put the cosine of a vector with itself a hair above 1.
+      if (dot > 1) dot = 1;
+      if (dot > best) best = dot;
+      if (dot > bestForReference[j]) bestForReference[j] = dot;
+    }
+    precisionSum += best;
+  }
+  const precision = precisionSum / c.length;
+  const recall = bestForReference.reduce((a, b) => a + b, 0) / r.length;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return {precision, recall, f1};
+}
+
+/** The cache fields of one stored score: the embedding model and the two texts. */
+function scoreKey(embedder: TokenEmbedder, candidate: string, reference: string): CacheKeyFields {
+  return {
+    endpoint: embedder.endpoint, model: embedder.model, maxTokens: 0, temperature: 0, stop: [], json: false, purpose: VERSION,
+    messages: [{role: "assistant", content: candidate}, {role: "user", content: reference}]
+  };
+}
+
+/**
+ * A scorer over an embedder. Scores are stored in the response cache (a rerun embeds nothing),
+ * and reference embeddings are kept in memory while in use, since every model's answer to an
+ * instance is compared with the same reference.
+ */
+export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {references = 4096} = {}): BertScorer {
+  const memo = new Map<string, Promise<Float32Array[]>>();
+  const referenceVectors = (text: string) => {
+    let vectors = memo.get(text);
+    if (vectors) {
+      // Re-inserting keeps the map in least-recently-used order, so the oldest entry goes first.
+      memo.delete(text);
+    } else {
+      vectors = embedder.embed([text]).then(([m]) => m);
+      // A failed embedding is not kept, so the next answer asks again.
+      vectors.catch(() => memo.delete(text));
+      if (memo.size >= references) memo.delete(memo.keys().next().value!);
+    }
+    memo.set(text, vectors);
+    return vectors;
+  };
+  const one = async (candidate: string, reference: string): Promise<BertScoreValue> => {
+    if (!candidate.trim() || !reference.trim()) return {precision: 0, recall: 0, f1: 0};
+    const fields = scoreKey(embedder, candidate, reference);
+    const {key, text} = keyWithText(fields);
+    const hit = cache?.get(key);
+    if (hit) return JSON.parse(hit.text) as BertScoreValue;
+    const started = Date.now();
+    const [[c], r] = await Promise.all([embedder.embed([candidate]), referenceVectors(reference)]);
+    const value = greedyMatch(c, r);
+    cache?.put({key, fields, keyText: text, text: JSON.stringify(value), inputTokens: null, outputTokens: null, finishReason: null, latencyMs: Date.now() - started, storedAt: new Date().toISOString()});
+    return value;
+  };
+  return async (candidate, references) => {
+    if (references.length === 0) throw new Error("no reference to compare with");
+    const values = await Promise.all(references.map((r) => one(candidate, r)));
+    return values.reduce((best, v) => (v.f1 > best.f1 ? v : best));
+  };
+}
+
+/** `bertscore_f1`: BERTScore F1 of the answer against the gold references, when an embedder is configured. */
 export function bertScoreF1(): Metric {
-  return {name: "bertscore_f1", range: [0, 1], score: () => ({value: null, reason: BERTSCORE_UNAVAILABLE})};
+  return {
+    name: "bertscore_f1",
+    range: [0, 1],
+    // Synchronous when unscored, so runs without an embedder take the runner's fast path.
+    score: ({output, instance}, options) => {
+      if (!options.bertScore) return {value: null, reason: BERTSCORE_UNAVAILABLE};
+      const references = instance.gold.filter((g) => g.trim());
+      if (references.length === 0) return {value: null, reason: "no gold reference to compare with"};
+      return options.bertScore(output, references).then((v) => ({value: v.f1}));
+    }
+  };
 }

@@ -6,6 +6,7 @@
  */
 import {existsSync, readFileSync} from "node:fs";
 import {join, resolve} from "node:path";
+import type {EmbeddingEndpoint} from "./embeddings.ts";
 import {baselineNames} from "./models/baseline.ts";
 import {publicUrl, type Endpoint} from "./models/openai.ts";
 
@@ -18,6 +19,21 @@ export interface EndpointSpec {
   timeoutMs?: number;
   maxRetries?: number;
   jsonMode?: boolean;
+}
+
+/** The token-embedding server for BERTScore, as written in the config file. */
+export interface BertScoreSpec {
+  /** `tei` (text-embeddings-inference, `/embed_all`) or `llama.cpp` (server with `--pooling none`). */
+  api: "tei" | "llama.cpp";
+  baseURL: string;
+  apiKeyEnv?: string;
+  /** The embedding model's name; asked of the server when absent. */
+  model?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  keepSpecialTokens?: boolean;
+  batchSize?: number;
 }
 
 /** The config file as written (every field optional). */
@@ -42,6 +58,8 @@ export interface SuiteConfigSpec {
   publishRestrictedText?: boolean;
   /** What the site shows: run the suite at build time (default) and/or include other result folders. */
   site?: {run?: boolean; include?: string[]};
+  /** Where BERTScore's token embeddings come from; absent, BERTScore is unscored. */
+  bertscore?: BertScoreSpec;
 }
 
 /** The normalized configuration every run uses. */
@@ -64,6 +82,8 @@ export interface SuiteConfig {
   resources: Record<string, string>;
   vendors: Record<string, string>;
   publishRestrictedText: boolean;
+  /** The token-embedding server BERTScore uses, or null (BERTScore unscored). */
+  bertscore: EmbeddingEndpoint | null;
   /** The config file read, if any. */
   file: string | null;
   /** The file's content as written, for sections other modules normalize (e.g. `site`). */
@@ -77,6 +97,29 @@ function positiveInt(value: unknown, field: string, file: string): number | unde
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`${file}: ${field} must be a non-negative integer, got ${JSON.stringify(value)}`);
   return value;
+}
+
+/** Normalizes the `bertscore` section; throws naming the field that is wrong. */
+function embeddingEndpoint(spec: BertScoreSpec, env: Record<string, string | undefined>, where: string): EmbeddingEndpoint {
+  if (!spec || typeof spec !== "object") throw new Error(`${where}: bertscore must be an object with api and baseURL`);
+  if (spec.api !== "tei" && spec.api !== "llama.cpp") throw new Error(`${where}: bertscore.api must be "tei" or "llama.cpp", got ${JSON.stringify(spec.api)}`);
+  if (typeof spec.baseURL !== "string") throw new Error(`${where}: bertscore.baseURL must be a URL string`);
+  publicUrl(spec.baseURL);
+  if (new URL(spec.baseURL).username || new URL(spec.baseURL).password) throw new Error(`${where}: bertscore.baseURL must not contain credentials; use apiKeyEnv`);
+  if (spec.model !== undefined && (typeof spec.model !== "string" || !spec.model)) throw new Error(`${where}: bertscore.model must be a non-empty string`);
+  const batchSize = positiveInt(spec.batchSize, "bertscore.batchSize", where) ?? 32;
+  if (batchSize < 1) throw new Error(`${where}: bertscore.batchSize must be at least 1`);
+  return {
+    api: spec.api,
+    baseURL: spec.baseURL,
+    apiKey: spec.apiKeyEnv ? env[spec.apiKeyEnv] : undefined,
+    model: spec.model ?? null,
+    concurrency: positiveInt(spec.concurrency, "bertscore.concurrency", where) ?? 4,
+    timeoutMs: positiveInt(spec.timeoutMs, "bertscore.timeoutMs", where) ?? 60_000,
+    maxRetries: positiveInt(spec.maxRetries, "bertscore.maxRetries", where) ?? 4,
+    keepSpecialTokens: spec.keepSpecialTokens ?? false,
+    batchSize
+  };
 }
 
 /** Reads and normalizes the configuration for a working directory and environment. */
@@ -145,6 +188,7 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     resources: spec.resources ?? {},
     vendors: spec.vendors ?? {},
     publishRestrictedText: spec.publishRestrictedText ?? false,
+    bertscore: spec.bertscore === undefined ? null : embeddingEndpoint(spec.bertscore, env, where),
     file: used,
     raw: spec
   };

@@ -6,9 +6,11 @@
  */
 import {existsSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {join} from "node:path";
+import {bertScorer} from "./bertscore.ts";
 import {fileCache} from "./cache.ts";
 import {loadConfig, type SuiteConfig} from "./config.ts";
 import {tiktokenCounter, type TokenCounter} from "./costs.ts";
+import {connectEmbedder} from "./embeddings.ts";
 import {estimateRun, estimateTotal, type EstimateRow} from "./estimate.ts";
 import {resolveModels} from "./models/index.ts";
 import {endpointStats} from "./models/openai.ts";
@@ -150,13 +152,16 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
   const {config, benchmarks, models, judges, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
   const failed = flags.retryErrors ? await previousFailures(config.outDir) : null;
   if (failed) log(`--retry-errors: ${failed.size} item(s) failed in the previous run in ${config.outDir}; only they may call models`);
+  // Connecting names the embedding model (asking the server if need be) before any call is made.
+  const embedder = config.bertscore && benchmarks.some((b) => b.metrics.some((m) => m.name === "bertscore_f1")) ? await connectEmbedder(config.bertscore) : null;
   // The manifest names endpoints by URL only; keys stay in the environment.
   const manifest = {
     benchmarks: benchmarks.map((b) => ({id: b.id, version: b.version})),
     models: models.map((m) => ({id: m.id, kind: m.kind, vendor: m.vendor, endpoint: m.endpoint})),
     judges: judges.map((m) => ({id: m.id, vendor: m.vendor, endpoint: m.endpoint})),
     seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
-    excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging
+    excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
+    bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null
   };
   for (const file of removeStaleSpools(config.outDir)) log(`removed ${file}, left in ${config.outDir} by a run that was killed`);
   const cache = fileCache(config.cacheDir);
@@ -168,7 +173,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     const summary = await runSuite(
       {
         runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
-        scoring: {helmCompat, resources: config.resources}, dataDir: config.dataDir,
+        scoring: {helmCompat, resources: config.resources, bertScore: embedder ? bertScorer(embedder, cache) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
         priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined
       },

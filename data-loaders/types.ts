@@ -4,6 +4,7 @@
  * `Rubric` that the LLM jury applies. `Model`s are anything that answers a `GenerateRequest`:
  * an OpenAI-compatible endpoint or an offline baseline.
  */
+import type {BertScorer} from "./bertscore.ts";
 import type {Access} from "./taxonomy.ts";
 
 /** One chat message sent to a model. */
@@ -55,6 +56,8 @@ export interface ScoringOptions {
   helmCompat: boolean;
   /** Local paths and resources metrics may use (e.g. an eICU SQLite file for EHRSQL). */
   resources: Record<string, string | undefined>;
+  /** Computes BERTScore when a token-embedding server is configured (see bertscore.ts). */
+  bertScore?: BertScorer;
 }
 
 /** A deterministic scorer of one answer. */

@@ -44,7 +44,10 @@ beforeAll(async () => {
   server = await startFakeOpenAI({FAKE_EXPECT_KEY: CANARY, FAKE_FAULTS: "429=0.1,500=0.1", FAKE_RETRY_AFTER_MS: "20"});
   dir = mkdtempSync(join(tmpdir(), "medhelm-secrets-"));
   const common = ["--benchmarks", "pubmed_qa,aci_bench", "--judges", "openai/judge-a,openai/judge-b", "--limit", "3", "--cache", join(dir, "cache")];
-  await medhelm(["run", ...common, "--models", "openai/test-model,openai/missing-model", "--out", join(dir, "out"), "--format", "json"]);
+  // The first run also sends the key to a token-embedding server for BERTScore.
+  const config = join(dir, "bertscore.config.json");
+  writeFileSync(config, JSON.stringify({bertscore: {api: "tei", baseURL: server.root, apiKeyEnv: "OPENAI_API_KEY"}}));
+  await medhelm(["run", ...common, "--config", config, "--models", "openai/test-model,openai/missing-model", "--out", join(dir, "out"), "--format", "json"]);
   await medhelm(["run", ...common, "--models", "openai/test-model", "--out", join(dir, "out2")]);
   await medhelm(["run", ...common, "--models", "openai/test-model", "--dry-run", "--format", "json"]);
   await medhelm(["cache", "explain", "--benchmark", "pubmed_qa", "--instance", "18096128", "--model", "openai/test-model", "--cache", join(dir, "cache")]);
@@ -56,8 +59,10 @@ afterAll(async () => {
 });
 
 describe("an API key set in the environment", () => {
-  it("reaches the endpoint (so the checks below are meaningful)", async () => {
-    expect((await server.stats()).authorized).toBeGreaterThan(0);
+  it("reaches the endpoint and the embedding server (so the checks below are meaningful)", async () => {
+    const stats = await server.stats();
+    expect(stats.authorized).toBeGreaterThan(0);
+    expect(stats.embedAuthorized).toBeGreaterThan(0);
     expect(logs.join("\n")).toMatch(/"calls":\d+/);
   });
 

@@ -12,11 +12,18 @@ export interface FakeStats {
   repeats: number;
   /** Requests that carried the bearer token named by FAKE_EXPECT_KEY. */
   authorized: number;
+  /** Token-embedding requests (`/embed_all`, `/embedding`) and the texts they carried. */
+  embedRequests: number;
+  embedTexts: number;
+  /** Embedding requests that carried the FAKE_EXPECT_KEY bearer token. */
+  embedAuthorized: number;
 }
 
 /** A running fake endpoint. */
 export interface FakeServer {
   baseURL: string;
+  /** The server's root URL (token-embedding routes live there, not under /v1). */
+  root: string;
   stats: () => Promise<FakeStats>;
   stop: () => Promise<void>;
 }
@@ -41,6 +48,7 @@ export async function startFakeOpenAI(env: Record<string, string> = {}): Promise
   const base = `http://127.0.0.1:${port}`;
   return {
     baseURL: `${base}/v1`,
+    root: base,
     stats: async () => (await fetch(`${base}/stats`)).json() as Promise<FakeStats>,
     stop: () => new Promise((ok) => {
       if (child.exitCode !== null) return ok();
