@@ -1,3 +1,7 @@
+import {execFile} from "node:child_process";
+import {existsSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {promisify} from "node:util";
 import {strToU8, zipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {decodeXmlEntities, docxParagraphs, parseXml} from "../data-loaders/docx.ts";
@@ -75,5 +79,20 @@ describe("RaceBias items", () => {
   });
   it("drops an item with no answer text", () => {
     expect(items).toHaveLength(2);
+  });
+});
+
+describe("the shipped RaceBias supplement", () => {
+  // python-docx is what HELM's scenario reads the file with; CI installs Debian's python3-docx,
+  // which belongs to Debian's own interpreter (a pyenv python3 earlier on PATH would not see it).
+  const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  it("splits into the same 175 items with the same labels as python-docx under HELM's rule", async () => {
+    const file = join(process.cwd(), "benchmarks/data/race_based_med/41746_2023_939_MOESM1_ESM.docx");
+    const {stdout} = await promisify(execFile)(python, [join(process.cwd(), "test/fixtures/race_bias_python_docx.py"), file], {maxBuffer: 1 << 24});
+    const reference = JSON.parse(stdout) as {question: string; red: boolean; paragraphs: number}[];
+    const ours = raceBiasItems(docxParagraphs(readFileSync(file), file)).map((i) => ({question: i.question, red: i.red, paragraphs: i.response.length}));
+    expect(ours).toEqual(reference);
+    expect(ours).toHaveLength(175);
+    expect(ours.filter((i) => i.red)).toHaveLength(90);
   });
 });
