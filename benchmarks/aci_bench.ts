@@ -2,13 +2,13 @@
  * ACI-Bench: write a clinical note (history, exam, results, assessment and plan) from a
  * doctor-patient conversation. Source: wyim/aci-bench, the three MEDIQA 2023 test files HELM uses
  * (120 dialogues, CC BY 4.0). Scored by the LLM jury on accuracy, completeness and clarity
- * against the clinician-written note; ROUGE-1/2/L and BERTScore F1
+ * against the clinician-written note; ROUGE-1/2/L and BERTScore
  * (when an embedding server is configured) are secondary metrics.
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {defineBenchmark} from "../data-loaders/registry.ts";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import type {Instance} from "../data-loaders/types.ts";
 
@@ -41,7 +41,7 @@ export default defineBenchmark({
     outputNoun: "Clinical Note"
   },
   maxTokens: 768,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "aci_bench_accuracy",
   rubric: {
     role: "a medical expert",

@@ -8,7 +8,7 @@
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {gunzipSync} from "node:zlib";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {delimitedRecords, requiredField} from "../data-loaders/csv.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
@@ -72,7 +72,7 @@ export default defineBenchmark({
     outputNoun: "Answer"
   },
   maxTokens: 300,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "dischargeme_accuracy",
   rubric: {
     role: "a medical expert",

@@ -8,7 +8,7 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
@@ -53,7 +53,7 @@ export default defineBenchmark({
     outputNoun: "Summary"
   },
   maxTokens: 80,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "med_dialog_accuracy",
   maxEvalInstances: SUBSETS.length * PER_SUBSET,
   rubric: {

@@ -7,7 +7,7 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {readDelimited, requiredField} from "../data-loaders/csv.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
@@ -66,7 +66,7 @@ export default defineBenchmark({
     outputNoun: null
   },
   maxTokens: 256,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "medalign_accuracy",
   rubric: {
     role: "a medical expert",

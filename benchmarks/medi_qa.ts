@@ -7,7 +7,7 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
@@ -43,7 +43,7 @@ export default defineBenchmark({
   },
   prompt: {kind: "generation", instructions: "Answer the following consumer health question.", inputNoun: null, outputNoun: "Answer"},
   maxTokens: 1024,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "medi_qa_accuracy",
   rubric: {
     role: "a medical expert",

@@ -6,7 +6,7 @@
  * BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
@@ -34,7 +34,7 @@ export default defineBenchmark({
   },
   prompt: {kind: "generation", instructions: "Answer the consumer health question below.", inputNoun: null, outputNoun: "Answer"},
   maxTokens: 512,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "medication_qa_accuracy",
   rubric: {
     role: "a medical expert",

@@ -6,7 +6,7 @@
  * actual reply; ROUGE-1/2/L secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {readDelimited, requiredField} from "../data-loaders/csv.ts";
 import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
 import {rouge} from "../data-loaders/metrics.ts";
@@ -37,7 +37,7 @@ export default defineBenchmark({
     outputNoun: "Counselor response"
   },
   maxTokens: 512,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "mental_health_accuracy",
   rubric: {
     role: "a mental health expert",

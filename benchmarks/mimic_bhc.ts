@@ -6,7 +6,7 @@
  * written course; ROUGE-1/2/L secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {readJsonl, requireText} from "../data-loaders/jsonl.ts";
@@ -36,7 +36,7 @@ export default defineBenchmark({
     outputNoun: "Brief Hospital Course"
   },
   maxTokens: 1024,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "mimic_bhc_accuracy",
   rubric: {
     role: "an evaluator of clinical summaries",

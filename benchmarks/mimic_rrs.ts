@@ -7,7 +7,7 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
@@ -47,7 +47,7 @@ export default defineBenchmark({
     outputNoun: "Impression"
   },
   maxTokens: 128,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "mimic_rrs_accuracy",
   rubric: {
     role: "an evaluator of radiology reports",

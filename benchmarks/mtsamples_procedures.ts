@@ -6,7 +6,7 @@
  * are secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {loadReports} from "../data-loaders/mtsamples.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
@@ -26,7 +26,7 @@ export default defineBenchmark({
     outputNoun: "Answer"
   },
   maxTokens: 512,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "mtsamples_procedures_accuracy",
   rubric: {
     role: "a medical expert",

@@ -6,7 +6,7 @@
  * secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScoreF1} from "../data-loaders/bertscore.ts";
+import {bertScore} from "../data-loaders/bertscore.ts";
 import {readDelimited, requiredField} from "../data-loaders/csv.ts";
 import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
 import {rouge} from "../data-loaders/metrics.ts";
@@ -47,7 +47,7 @@ export default defineBenchmark({
     outputNoun: "Patient instructions"
   },
   maxTokens: 256,
-  metrics: [rouge("1"), rouge("2"), rouge("L"), bertScoreF1()],
+  metrics: [rouge("1"), rouge("2"), rouge("L"), ...bertScore()],
   mainMetric: "starr_patient_instructions_accuracy",
   rubric: {
     role: "a medical expert",

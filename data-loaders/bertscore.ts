@@ -100,16 +100,29 @@ export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {refe
     memo.set(text, vectors);
     return vectors;
   };
-  const one = async (candidate: string, reference: string): Promise<BertScoreValue> => {
-    if (!candidate.trim() || !reference.trim()) return {precision: 0, recall: 0, f1: 0};
-    const fields = scoreKey(embedder, candidate, reference);
-    const {key, text} = keyWithText(fields);
+  // The three metrics (precision, recall, F1) of an answer ask for the same pair in turn; the
+  // pair's promise is kept a while so that they share one computation.
+  const recent = new Map<string, Promise<BertScoreValue>>();
+  const compute = async (key: string, keyText: string, fields: CacheKeyFields, candidate: string, reference: string): Promise<BertScoreValue> => {
     const hit = cache?.get(key);
     if (hit) return JSON.parse(hit.text) as BertScoreValue;
     const started = Date.now();
     const [[c], r] = await Promise.all([embedder.embed([candidate]), referenceVectors(reference)]);
     const value = greedyMatch(c, r);
-    cache?.put({key, fields, keyText: text, text: JSON.stringify(value), inputTokens: null, outputTokens: null, finishReason: null, latencyMs: Date.now() - started, storedAt: new Date().toISOString()});
+    cache?.put({key, fields, keyText, text: JSON.stringify(value), inputTokens: null, outputTokens: null, finishReason: null, latencyMs: Date.now() - started, storedAt: new Date().toISOString()});
+    return value;
+  };
+  const one = (candidate: string, reference: string): Promise<BertScoreValue> => {
+    if (!candidate.trim() || !reference.trim()) return Promise.resolve({precision: 0, recall: 0, f1: 0});
+    const fields = scoreKey(embedder, candidate, reference);
+    const {key, text} = keyWithText(fields);
+    let value = recent.get(key);
+    if (!value) {
+      value = compute(key, text, fields, candidate, reference);
+      value.catch(() => recent.delete(key));
+      if (recent.size >= 1024) recent.delete(recent.keys().next().value!);
+      recent.set(key, value);
+    }
     return value;
   };
   return async (candidate, references) => {
@@ -119,17 +132,22 @@ export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {refe
   };
 }
 
-/** `bertscore_f1`: BERTScore F1 of the answer against the gold references, when an embedder is configured. */
-export function bertScoreF1(): Metric {
-  return {
-    name: "bertscore_f1",
+/**
+ * `bertscore_precision`, `bertscore_recall` and `bertscore_f1` (HELM's BERTScore-P/R/F) of the
+ * answer against the gold references, when an embedder is configured. With several references
+ * all three come from the reference with the best F1.
+ */
+export function bertScore(): Metric[] {
+  const part = (name: string, pick: (v: BertScoreValue) => number): Metric => ({
+    name,
     range: [0, 1],
     // Synchronous when unscored, so runs without an embedder take the runner's fast path.
     score: ({output, instance}, options) => {
       if (!options.bertScore) return {value: null, reason: BERTSCORE_UNAVAILABLE};
       const references = instance.gold.filter((g) => g.trim());
       if (references.length === 0) return {value: null, reason: "no gold reference to compare with"};
-      return options.bertScore(output, references).then((v) => ({value: v.f1}));
+      return options.bertScore(output, references).then((v) => ({value: pick(v)}));
     }
-  };
+  });
+  return [part("bertscore_precision", (v) => v.precision), part("bertscore_recall", (v) => v.recall), part("bertscore_f1", (v) => v.f1)];
 }

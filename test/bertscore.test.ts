@@ -9,7 +9,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {BERTSCORE_UNAVAILABLE, bertScoreF1, bertScorer, greedyMatch} from "../data-loaders/bertscore.ts";
+import {BERTSCORE_UNAVAILABLE, bertScore, bertScorer, greedyMatch} from "../data-loaders/bertscore.ts";
 import {fileCache} from "../data-loaders/cache.ts";
 import {loadConfig} from "../data-loaders/config.ts";
 import {connectEmbedder, tokenMatrix, type EmbeddingEndpoint} from "../data-loaders/embeddings.ts";
@@ -83,11 +83,28 @@ describe("the metric", () => {
   const instance: Instance = {id: "i1", input: "note", gold: ["Chest pain resolved."]};
 
   it("is unscored with its reason when no embedder is configured", () => {
-    expect(bertScoreF1().score({output: "x", answer: "x", instance}, {helmCompat: false, resources: {}})).toEqual({value: null, reason: BERTSCORE_UNAVAILABLE});
+    for (const metric of bertScore()) expect(metric.score({output: "x", answer: "x", instance}, {helmCompat: false, resources: {}})).toEqual({value: null, reason: BERTSCORE_UNAVAILABLE});
+  });
+
+  it("reports precision, recall and F1 under HELM's three names, from one computation per answer", async () => {
+    let calls = 0;
+    const options = {helmCompat: false, resources: {}, bertScore: async () => (calls++, {precision: 0.5, recall: 1, f1: 2 / 3})};
+    const values = [];
+    for (const metric of bertScore()) values.push([metric.name, (await metric.score({output: "x", answer: "x", instance}, options)) as {value: number}]);
+    expect(values).toEqual([["bertscore_precision", {value: 0.5}], ["bertscore_recall", {value: 1}], ["bertscore_f1", {value: 2 / 3}]]);
+    expect(calls).toBe(3); // the scorer, not the metric, shares the work (next test)
+  });
+
+  it("computes a pair once when its three metrics ask in turn", async () => {
+    let embedded = 0;
+    const embedder = {model: "m", endpoint: "http://x", embed: async (texts: string[]) => (embedded += texts.length, texts.map(() => vectors([1, 0])))};
+    const score = bertScorer(embedder);
+    for (let i = 0; i < 3; i++) expect((await score("a", ["b"])).f1).toBe(1);
+    expect(embedded).toBe(2); // the answer once and the reference once
   });
 
   it("is unscored when the instance has no gold text", async () => {
-    const scored = await bertScoreF1().score({output: "x", answer: "x", instance: {...instance, gold: [" "]}}, {helmCompat: false, resources: {}, bertScore: async () => ({precision: 1, recall: 1, f1: 1})});
+    const scored = await bertScore()[2].score({output: "x", answer: "x", instance: {...instance, gold: [" "]}}, {helmCompat: false, resources: {}, bertScore: async () => ({precision: 1, recall: 1, f1: 1})});
     expect(scored).toEqual({value: null, reason: "no gold reference to compare with"});
   });
 });
@@ -188,17 +205,17 @@ describe("configuration", () => {
 });
 
 describe("a run with an embedding server", () => {
-  it("records BERTScore F1 for every answer of an open-ended benchmark and the embedding model in the manifest", async () => {
+  it("records BERTScore P/R/F1 for every answer of an open-ended benchmark and the embedding model in the manifest", async () => {
     const project = mkdtempSync(join(dir, "run-"));
     writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({bertscore: {api: "tei", baseURL: server.root}}));
     const args = ["run", "--benchmarks", "aci_bench", "--models", "baseline/lead", "--limit", "4", "--out", "out", "--cache", "cache", "--format", "json"];
     await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd: project, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? ""}});
     const out = join(project, "out");
     const [scores, runs] = await query(
-      `SELECT value, unscored_reason FROM '${join(out, "scores.parquet")}' WHERE metric = 'bertscore_f1'`,
+      `SELECT value, unscored_reason FROM '${join(out, "scores.parquet")}' WHERE metric LIKE 'bertscore_%'`,
       `SELECT config_json FROM '${join(out, "runs.parquet")}'`
     );
-    expect(scores).toHaveLength(4);
+    expect(scores).toHaveLength(12);
     for (const s of scores) {
       expect(s.unscored_reason).toBeNull();
       expect(s.value as number).toBeGreaterThan(0);
@@ -216,12 +233,12 @@ describe("a run whose embedding server fails", () => {
       writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({bertscore: {api: "tei", baseURL: failing.root, model: "m", maxRetries: 0}}));
       const args = ["run", "--benchmarks", "aci_bench", "--models", "baseline/lead", "--limit", "3", "--out", "out", "--cache", "cache"];
       await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd: project, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? ""}});
-      const [rows] = await query(`SELECT metric, value, unscored_reason FROM '${join(project, "out", "scores.parquet")}' WHERE metric IN ('bertscore_f1', 'rouge_l')`);
-      const bert = rows.filter((r) => r.metric === "bertscore_f1");
-      expect(bert).toHaveLength(3);
+      const [rows] = await query(`SELECT metric, value, unscored_reason FROM '${join(project, "out", "scores.parquet")}' WHERE metric LIKE 'bertscore_%' OR metric = 'rouge_l'`);
+      const bert = rows.filter((r) => String(r.metric).startsWith("bertscore_"));
+      expect(bert).toHaveLength(9);
       for (const r of bert) {
         expect(r.value).toBeNull();
-        expect(String(r.unscored_reason)).toMatch(/^bertscore_f1 failed: .*\/embed_all: HTTP 503/);
+        expect(String(r.unscored_reason)).toMatch(new RegExp(`^${r.metric} failed: .*/embed_all: HTTP 503`));
       }
       expect(rows.filter((r) => r.metric === "rouge_l" && typeof r.value === "number")).toHaveLength(3);
     } finally {

@@ -234,7 +234,7 @@ describe("importing a jury-scored run", () => {
       requestState({id, input: `Doctor: hello (${id})`, references: [{text: `Clinical note ${id}`, correct: true}], output: `HPI: note for ${id}`, annotations: annotations[id]}, GPT, GPT_DEPLOYMENT, 768)
     );
     const per = (Object.keys(helmValue) as (keyof typeof helmValue)[]).map((id) =>
-      perInstance(id, [stat("aci_bench_accuracy", helmValue[id]), stat("rouge_l", 0.25), stat("summarization_density", 3.5), ...bookkeeping(2000)])
+      perInstance(id, [stat("aci_bench_accuracy", helmValue[id]), stat("rouge_l", 0.25), stat("BERTScore-F", 0.625), stat("summarization_density", 3.5), ...bookkeeping(2000)])
     );
     const runMean = (helmValue.id1 + helmValue.id2 + helmValue.id3) / 3;
     const spec = runSpec(name, "aci_bench", "generation", 768, {
@@ -285,10 +285,11 @@ describe("importing a jury-scored run", () => {
     expect(result.report.warnings.filter((w: string) => w.includes("differs"))).toEqual([]);
   });
 
-  it("adds per-criterion jury scores and secondary metrics on their own scales", async () => {
+  it("adds per-criterion jury scores and secondary metrics on their own scales, BERTScore under the workbench's name", async () => {
     const [scores] = await query(`SELECT metric, is_main, value, value_normalized FROM ${table(out, "scores")} WHERE instance_id = 'id2' ORDER BY metric`);
     expect(scores).toEqual([
       {metric: "aci_bench_accuracy", is_main: true, value: helmValue.id2, value_normalized: (helmValue.id2 - 1) / 4},
+      {metric: "bertscore_f1", is_main: false, value: 0.625, value_normalized: 0.625},
       {metric: "jury_accuracy", is_main: false, value: 2.5, value_normalized: 0.375},
       {metric: "jury_clarity", is_main: false, value: 3.5, value_normalized: 0.625},
       {metric: "jury_completeness", is_main: false, value: 3, value_normalized: 0.5},

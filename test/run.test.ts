@@ -58,8 +58,8 @@ describe("medhelm run against a loopback endpoint", () => {
       (SELECT count(*) FROM ${t("runs")})::INT AS runs, (SELECT count(*) FROM ${t("benchmarks")})::INT AS benchmarks,
       (SELECT count(*) FROM ${t("instances")})::INT AS instances, (SELECT count(*) FROM ${t("completions")})::INT AS completions,
       (SELECT count(*) FROM ${t("scores")})::INT AS scores, (SELECT count(*) FROM ${t("judgments")})::INT AS judgments`);
-    // Scores: PubMedQA 2 metrics x 6 answers, MedCalc 1 x 3, ACI-Bench (3 ROUGE + BERTScore + jury + 3 criteria) x 3.
-    expect(counts[0]).toEqual({runs: 1, benchmarks: 3, instances: 9, completions: 12, scores: 39, judgments: 27});
+    // Scores: PubMedQA 2 metrics x 6 answers, MedCalc 1 x 3, ACI-Bench (3 ROUGE + 3 BERTScore + jury + 3 criteria) x 3.
+    expect(counts[0]).toEqual({runs: 1, benchmarks: 3, instances: 9, completions: 12, scores: 45, judgments: 27});
   });
 
   it("records each judge's verdict with its parse status and scores ACI-Bench from the valid ones", async () => {
@@ -96,7 +96,7 @@ describe("medhelm run against a loopback endpoint", () => {
     expect((await server.stats()).total).toBe(before);
     const [[same]] = await query(`SELECT count(*)::INT AS n FROM '${join(dir, "second", "scores.parquet")}' a JOIN '${join(dir, "first", "scores.parquet")}' b
       USING (benchmark, instance_id, model, metric) WHERE a.value IS NOT DISTINCT FROM b.value`);
-    expect(same.n).toBe(39);
+    expect(same.n).toBe(45);
   });
 
   it("fails before any call on an unknown model provider", async () => {

@@ -11,7 +11,7 @@ import {catalogueEntry} from "../taxonomy.ts";
 import {criterionMeans, helmJuryValue, runJury, verdictRows} from "./jury.ts";
 import {vendorOf} from "./names.ts";
 import type {HelmPrediction, HelmRun, HelmStat} from "./runs.ts";
-import {isQualityMetric, mainSplit, normalized, pickStat} from "./stats.ts";
+import {isQualityMetric, mainSplit, metricName, normalized, pickStat} from "./stats.ts";
 
 /** The rows of one run, plus what the importer reports about it. */
 export interface RunRows {
@@ -100,7 +100,7 @@ export function runRows(run: HelmRun, runId: string, benchmark: string): RunRows
       out.scores.push({...key, metric, is_main: metric === main, value, value_normalized: normalized(benchmark, metric, value), unscored_reason: value === null ? reason : null});
     for (const metric of metrics) {
       const value = statValue(stats, metric, split);
-      writeScore(metric, value, stats ? `per_instance_stats.json has no ${metric} stat for this instance` : "per_instance_stats.json has no record of this instance");
+      writeScore(metricName(metric), value, stats ? `per_instance_stats.json has no ${metric} stat for this instance` : "per_instance_stats.json has no record of this instance");
     }
 
     if (jury.judges.length) {

@@ -16,6 +16,14 @@ export function isQualityMetric(name: string): boolean {
   return !bookkeeping.test(name);
 }
 
+/** HELM stat names whose workbench metric is named differently, so imported and native rows line up. */
+const renamed: Record<string, string> = {"BERTScore-P": "bertscore_precision", "BERTScore-R": "bertscore_recall", "BERTScore-F": "bertscore_f1"};
+
+/** The workbench's name of a HELM quality stat (most are the same). */
+export function metricName(helmName: string): string {
+  return renamed[helmName] ?? helmName;
+}
+
 /** Metrics with no fixed range (summary density and compression, SummaC's signed score): no normalized value. */
 const unbounded = new Set(["summarization_density", "summarization_compression", "summac"]);
 
