@@ -73,8 +73,9 @@ export function bootstrapMeanCi(values: readonly number[], options: BootstrapOpt
   const random = seeded(seed);
   const replicates: number[] = [];
   for (let b = 0; b < resamples; b++) {
+    // Summing as the indices are drawn (same draws as resampleIndices) saves an array per resample.
     let sum = 0;
-    for (const i of resampleIndices(values.length, random)) sum += values[i];
+    for (let k = 0; k < values.length; k++) sum += values[random.int(values.length)];
     replicates.push(sum / values.length);
   }
   const [lower, upper] = percentileBounds(replicates, level);
@@ -219,7 +220,7 @@ export function pairedBootstrap(a: ReadonlyArray<number | null>, b: ReadonlyArra
   let extreme = 0;
   for (let r = 0; r < resamples; r++) {
     let sum = 0;
-    for (const i of resampleIndices(diffs.length, random)) sum += diffs[i];
+    for (let k = 0; k < diffs.length; k++) sum += diffs[random.int(diffs.length)];
     const d = sum / diffs.length;
     replicates.push(d);
     if (Math.abs(d - observed) >= Math.abs(observed)) extreme++;

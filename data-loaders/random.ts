@@ -15,13 +15,16 @@ export interface Random {
 
 /** A generator for `seed`; the same seed always yields the same sequence. */
 export function seeded(seed: number): Random {
-  // The unsafe (mutating) draws give the same sequence as pure-rand's immutable API without
-  // allocating a generator per draw, which matters in bootstraps of millions of draws.
+  // Draws mutate one generator instead of allocating a generator per draw, which matters in
+  // bootstraps of hundreds of millions of draws. A 53-bit float (Math.random's resolution) takes
+  // two 32-bit outputs, mapped exactly as pure-rand's `unsafeUniformIntDistribution(0, 2^21 - 1)`
+  // and `(0, 2^32 - 1)` map them: shift the signed output by 2^31 and reduce modulo the range,
+  // which for power-of-two ranges never rejects. Doing it inline is about four times faster than
+  // the general distribution and yields the same sequence (test/random.test.ts compares them).
   const rng = prand.xoroshiro128plus(seed >>> 0);
   const next = () => {
-    // Two draws give a 53-bit float, like Math.random's resolution.
-    const hi = prand.unsafeUniformIntDistribution(0, 0x1fffff, rng);
-    const lo = prand.unsafeUniformIntDistribution(0, 0xffffffff, rng);
+    const hi = (rng.unsafeNext() + 0x80000000) % 0x200000;
+    const lo = rng.unsafeNext() + 0x80000000;
     return (hi * 0x100000000 + lo) / 2 ** 53;
   };
   return {next, int: (n) => Math.floor(next() * n)};
