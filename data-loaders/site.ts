@@ -205,16 +205,19 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       || CASE WHEN source = 'native' THEN '' ELSE ' [' || source || ']' END AS label
     FROM ided`);
   await connection.run(`CREATE TABLE labels AS SELECT label, any_value(model) AS model, any_value(source) AS source, any_value(model_kind) AS model_kind FROM entries GROUP BY label`);
-  // Instance-level values per entry, averaged over runs that evaluated the same instance.
+  // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
+  // averages and sums here and below are ordered by their own values: DuckDB's parallel
+  // aggregation otherwise adds in a different order on each build, and the published numbers
+  // would differ in the last bit between two builds of the same data.
   await connection.run(`CREATE TABLE instance_values AS
     SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
-      avg(s.value) AS value, avg(s.value_normalized) AS value_normalized,
+      avg(s.value ORDER BY s.value) AS value, avg(s.value_normalized ORDER BY s.value_normalized) AS value_normalized,
       any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
     FROM scores s JOIN entries e USING (run_id, model) GROUP BY ALL`);
   await connection.run(`CREATE TABLE verdict_units AS
     SELECT j.benchmark, j.run_id, e.label, j.instance_id, j.judge,
       bool_and(j.parse_status = 'ok') AS ok,
-      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score) END AS composite,
+      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score ORDER BY j.score) END AS composite,
       mode(${withoutQuotes("coalesce(j.reason, j.parse_status)", '"…"')}) FILTER (WHERE j.parse_status <> 'ok') AS reason,
       bool_or(j.self_judging) AS self_judging, bool_or(j.same_vendor) AS same_vendor,
       bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
@@ -237,8 +240,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   await connection.run(`CREATE TABLE leaderboard AS
     SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
       c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
-      avg(v.value) AS value, avg(v.value_normalized) AS value_normalized,
-      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value), 0) AS sd,
+      avg(v.value ORDER BY v.value) AS value, avg(v.value_normalized ORDER BY v.value_normalized) AS value_normalized,
+      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value ORDER BY v.value), 0) AS sd,
       any_value(i.ci_low) AS ci_low, any_value(i.ci_high) AS ci_high,
       any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
       any_value(i.mde_normalized) AS mde_normalized,
@@ -261,8 +264,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   lap("win rates");
   await connection.run(`CREATE TABLE win_rates AS
     WITH macro AS (
-      SELECT label, 'all' AS scope, avg(value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label
-      UNION ALL SELECT label, category AS scope, avg(value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label, category)
+      SELECT label, 'all' AS scope, avg(value_normalized ORDER BY value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, avg(value_normalized ORDER BY value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label, category)
     SELECT w.scope, coalesce((SELECT name FROM (SELECT DISTINCT category AS id, category_name AS name FROM catalogue) WHERE id = w.scope), 'All benchmarks') AS scope_name,
       w.label, l.model, l.source, l.model_kind, w.win_rate, w.win_rate_low, w.win_rate_high, w.rank, w.rank_low, w.rank_high,
       w.n_benchmarks, m.macro_avg
@@ -299,7 +302,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       count(*) FILTER (WHERE ok) / count(*) AS success_rate, mode(reason) FILTER (WHERE NOT ok) AS top_reason
     FROM verdict_units GROUP BY ALL`);
   await connection.run(`CREATE TABLE per_judge_scores AS
-    SELECT v.benchmark, l.model, v.judge, avg(v.composite) AS score, count(*)::INTEGER AS n, v.label, l.source
+    SELECT v.benchmark, l.model, v.judge, avg(v.composite ORDER BY v.composite) AS score, count(*)::INTEGER AS n, v.label, l.source
     FROM verdict_units v JOIN labels l USING (label) WHERE v.ok GROUP BY ALL`);
   await connection.run(`CREATE TABLE unscored_reasons AS
     SELECT v.benchmark, l.model, coalesce(${withoutQuotes("v.unscored_reason", '"…"')}, 'no reason recorded') AS reason, count(*)::INTEGER AS n, v.label, l.source
@@ -350,11 +353,11 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
     judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
   }, usageCosts(models, judges) as unknown as Array<Record<string, unknown>>);
   // A sum with an unknown part is unknown: count(x) = count(*) tells whether every part is known.
-  const known = (x: string) => `CASE WHEN count(${x}) = count(*) THEN sum(${x}) END`;
+  const known = (x: string) => `CASE WHEN count(${x}) = count(*) THEN sum(${x} ORDER BY ${x}) END`;
   await connection.run(`CREATE TABLE cell_costs AS SELECT label, benchmark, ${known("cost_usd")} AS cost_usd, ${known("jury_cost_usd")} AS jury_cost_usd FROM usage_costs GROUP BY ALL`);
   await connection.run(`CREATE TABLE own_costs AS
     SELECT l.model, ${known("u.cost_usd")} AS benchmark_cost, ${known("u.jury_cost_usd")} AS jury_cost,
-      CASE WHEN count(u.cost_usd) = count(*) AND count(u.jury_cost_usd) = count(*) THEN sum(u.cost_usd) + sum(u.jury_cost_usd) END AS total_cost,
+      CASE WHEN count(u.cost_usd) = count(*) AND count(u.jury_cost_usd) = count(*) THEN sum(u.cost_usd ORDER BY u.cost_usd) + sum(u.jury_cost_usd ORDER BY u.jury_cost_usd) END AS total_cost,
       u.label, l.source, l.model_kind
     FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
   await connection.run(`CREATE TABLE run_costs AS
