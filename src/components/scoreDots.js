@@ -1,24 +1,15 @@
 // A dot plot of scores with their 95 % intervals: one row per benchmark (or any band), one dot and
 // interval per leaderboard entry, each entry offset vertically so that intervals never overlap.
-// Colors come from a categorical scheme that reads in light and dark themes; axes use currentColor.
+// Each entry is drawn in its model's site-wide colour (siteModels.js); axes use currentColor.
 import * as Plot from "npm:@observablehq/plot";
 import {formatEstimate} from "./format.js";
 
-/** The color scale options shared by every chart of a page, so an entry keeps its color. */
-export function entryColors(labels) {
-  return {domain: labels, scheme: labels.length > 10 ? "paired" : "observable10"};
-}
-
-/** A legend of entry colors. */
-export function EntryLegend(labels) {
-  return Plot.legend({color: {...entryColors(labels), type: "categorical"}});
-}
-
 /**
  * `rows` carry `label`, the band field `y` and `x`, `x1`, `x2` (estimate and interval ends).
- * `labels` fixes the entry order and colors; `bands` the band order (default: first appearance).
+ * `labels` fixes the entry order; `colors` (the registry of siteModels.js) the colours; `bands`
+ * the band order (default: first appearance). Imported entries are drawn as outlined dots.
  */
-export function ScoreDots(rows, {labels, bands, width, y = "benchmark_name", x = "value_normalized", x1 = "ci_low_normalized", x2 = "ci_high_normalized", domain = [0, 1], xLabel = "score (0-1, normalized) with 95 % bootstrap CI", marginLeft = 180} = {}) {
+export function ScoreDots(rows, {labels, colors, bands, width, y = "benchmark_name", x = "value_normalized", x1 = "ci_low_normalized", x2 = "ci_high_normalized", domain = [0, 1], xLabel = "score (0-1, normalized) with 95 % bootstrap CI", marginLeft = 180} = {}) {
   const order = bands ?? [...new Set(rows.map((d) => d[y]))];
   const band = new Map(order.map((b, i) => [b, i]));
   const entry = new Map(labels.map((l, i) => [l, i]));
@@ -34,13 +25,12 @@ export function ScoreDots(rows, {labels, bands, width, y = "benchmark_name", x =
     marginLeft,
     x: {domain, label: xLabel, grid: true},
     y: {domain: [order.length - 0.5, -0.5], ticks: order.map((_, i) => i), tickFormat: (i) => order[i], tickSize: 0, label: null},
-    color: entryColors(labels),
     marks: [
       Plot.frame({strokeOpacity: 0.1}),
       Plot.gridY(order.map((_, i) => i + 0.5).slice(0, -1), {strokeOpacity: 0.06}),
-      Plot.ruleY(scored, {y: position, x1, x2, stroke: "label", strokeWidth: 1.5, strokeOpacity: 0.75}),
+      Plot.ruleY(scored, {y: position, x1, x2, ariaLabel: "label", stroke: (d) => colors.color(d.label), strokeWidth: 1.5, strokeOpacity: 0.75}),
       Plot.dot(scored, {
-        y: position, x, fill: "label", r: 3.5, tip: true,
+        y: position, x, ariaLabel: "label", fill: (d) => colors.fill(d.label), stroke: (d) => colors.color(d.label), strokeWidth: 1.5, r: 3.5, tip: true,
         title: (d) => `${d.label}\n${d[y]}${d.metric ? ` · ${d.metric}` : ""}\n${formatEstimate(d[x], d[x1], d[x2])}${d.n_scored != null ? `\nn = ${d.n_scored}` : ""}`
       })
     ]
