@@ -139,7 +139,10 @@ const shippedTables: Record<string, string> = {
   own_category_win_rates: "category, label",
   own_subcategory_scores: "subcategory, label",
   own_costs: "label",
-  run_costs: "run_id, label"
+  run_costs: "run_id, label",
+  // Every leaderboard entry (label, model, source, kind), whatever it has rows in: the site-wide
+  // model list that gives each model one colour on every page.
+  labels: "label"
 };
 
 /** Reads and merges the six tables of every result folder (empty tables when there is none). */

@@ -9,13 +9,13 @@ let registry = null;
 
 /**
  * The model registry of modelColors.js for this site (colour, fill and model id by label, display
- * name or model id). `own_costs` lists every entry with recorded answers (label, model, source,
+ * name or model id). `labels` lists every leaderboard entry of our runs (label, model, source,
  * model_kind), baselines included. The small files are read whole before decoding, as elsewhere.
  */
 export function siteModels() {
   registry ??= Promise.all([
     FileAttachment("../data/paper/table1.arrow").arrayBuffer(),
-    FileAttachment("../data/suite/own_costs.arrow").arrayBuffer()
+    FileAttachment("../data/suite/labels.arrow").arrayBuffer()
   ]).then(([paper, entries]) => modelRegistry({paper: rowsOf(paper), entries: rowsOf(entries)}));
   return registry;
 }
