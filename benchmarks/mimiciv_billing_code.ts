@@ -4,11 +4,12 @@
  * `target`) as built by the medical-coding benchmark of Edin et al. (2023); gated (PhysioNet
  * credentialed access). Scored by set F1 of the codes in the answer against the billed codes
  * (precision and recall too); see data-loaders/billing.ts for how we differ from HELM's pattern.
+ * The file may be uncompressed or compressed with LZ4 (pandas' default) or ZSTD (data-loaders/feather.ts).
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {tableFromIPC} from "apache-arrow";
 import {billingMetric} from "../data-loaders/billing.ts";
+import {readFeather} from "../data-loaders/feather.ts";
 import {contentId} from "../data-loaders/instance-id.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
@@ -29,15 +30,7 @@ export default defineBenchmark({
   data: {location: "local", files: [FILE], dataset: "MIMIC-IV ICD-10 coding set (Edin et al., 2023) from MIMIC-IV-Note", license: "PhysioNet Credentialed Health Data License 1.5.0", url: "https://physionet.org/content/mimic-iv-note/"},
   async load(dir) {
     const file = join(dir, FILE);
-    let table;
-    try {
-      table = tableFromIPC(await readFile(file));
-    } catch (error) {
-      // pandas writes feather with LZ4 by default, which Arrow JS cannot decompress.
-      const message = (error as Error).message;
-      const hint = /compression/i.test(message) ? "compressed feather is not supported: re-save it uncompressed (pyarrow.feather.write_feather(df, path, compression=\"uncompressed\"))" : message;
-      throw new Error(`${file}: cannot read as an Arrow IPC (feather v2) file: ${hint}`);
-    }
+    const table = await readFeather(await readFile(file), file);
     for (const column of ["text", "target"]) if (!table.getChild(column)) throw new Error(`${file}: missing column ${column}`);
     const idColumn = ["_id", "hadm_id", "note_id"].find((c) => table.getChild(c));
     const out: Instance[] = [];

@@ -2,8 +2,8 @@
  * EHRSQL's metrics: text-to-SQL over the eICU schema, where some questions cannot be answered
  * from the database and the right answer is no query at all. Following MedHELM (HELM
  * `annotation/ehr_sql_annotator.py` and `metrics/ehr_sql_metrics.py`), the gold and predicted
- * queries are executed on `eicu.sqlite` and their result sets compared. SQLite runs in-process
- * through sql.js (SQLite compiled to WebAssembly, no native build).
+ * queries are executed on `eicu.sqlite` and their result sets compared. SQLite runs through
+ * sql.js (SQLite compiled to WebAssembly, no native build) in a worker thread (sql-worker.ts).
  *
  * The database is derived from eICU (PhysioNet credentialed access) and is not shipped. Users who
  * have it name it in the config file: `"resources": {"ehr_sql.sqlite": "/path/to/eicu.sqlite"}`
@@ -13,39 +13,50 @@
  * database and the predicted query is run through `EXPLAIN`, which checks syntax and every table
  * and column name without reading data.
  *
+ * Every query on the database has a time limit (`resources["ehr_sql.time_limit_ms"]`, 10 s by
+ * default), which HELM does not have: a model's runaway query would otherwise hang the run. A
+ * predicted query that is stopped counts as a query that fails (0 on both metrics), and a warning
+ * names the instance, since the scores table keeps reasons only for unscored values; a gold query
+ * that is stopped leaves the answer unscored with a reason naming the instance.
+ *
  * Divergences from HELM, each deliberate: statements run read-only (`PRAGMA query_only`), so a
  * predicted DELETE or DROP is invalid rather than executed; a gold query that fails leaves the
  * answer unscored instead of scoring 0; an empty answer to an answerable question always scores
- * 0; and unanswerable questions are not executed (their dataset query is the text "null"). There
- * is no time limit on a query, as in HELM: sql.js runs synchronously.
+ * 0; unanswerable questions are not executed (their dataset query is the text "null"); and the
+ * time limit above.
  */
 import {readFile} from "node:fs/promises";
-import {createRequire} from "node:module";
 import {resolve} from "node:path";
+import {SqlWorker, type QueryOutcome} from "./sql-worker.ts";
+import {sqliteFromStatements, type Rows, type SqlDatabase, type SqlValue} from "./sqljs.ts";
 import type {Answer, Instance, Metric, MetricValue, ScoringOptions} from "./types.ts";
+
+export type {QueryOutcome, Rows, SqlDatabase, SqlValue};
 
 /** The `resources` key naming the eICU SQLite file. */
 export const EHRSQL_DATABASE_RESOURCE = "ehr_sql.sqlite";
 
+/** The `resources` key of the time limit of one query on the database, in milliseconds. */
+export const EHRSQL_TIME_LIMIT_RESOURCE = "ehr_sql.time_limit_ms";
+
+/**
+ * The time limit when none is configured. EHRSQL's gold queries are point look-ups and small
+ * aggregates that finish in well under a second; ten seconds leaves room for a slow machine
+ * without letting one runaway query cost more than a few seconds of a run.
+ */
+export const DEFAULT_TIME_LIMIT_MS = 10_000;
+
 /** Why execution accuracy is unscored when no database is configured. */
 export const NO_DATABASE_REASON = "eicu.sqlite not configured";
 
-/** One SQLite value as sql.js returns it. */
-export type SqlValue = number | string | Uint8Array | null;
-
-/** A query result: rows of values. */
-export type Rows = SqlValue[][];
-
-/** The outcome of running one query: its rows, or the engine's error message. */
-export type QueryOutcome = {rows: Rows} | {error: string};
-
-/** What the metrics need of a database; the sql.js implementation is `openSqliteFile`/`openSchemaDatabase`. */
-export interface SqlDatabase {
-  /** Runs exactly one read-only statement and returns its rows; throws on any error. */
-  query: (sql: string) => Rows;
-  /** Compiles one statement through `EXPLAIN` without reading data; throws when it does not compile or would write. */
-  explain: (sql: string) => void;
+/** Side effects of the database metrics. */
+export interface EhrSqlEffects {
+  /** Tells the user something the scores cannot carry: a predicted query stopped at the time limit scores 0 like any failed query. */
+  warn: (message: string) => void;
 }
+
+/** Node's process warnings: printed on stderr by the CLI and the site build. */
+const processWarnings: EhrSqlEffects = {warn: (message) => process.emitWarning(message, {code: "MEDHELM_EHRSQL_QUERY_STOPPED"})};
 
 /** The fields an EHRSQL instance carries in `extra`. */
 export interface EhrSqlExtra {
@@ -101,99 +112,59 @@ export function fallbackRows(value: Record<string, unknown> | undefined): Rows {
  *   to an empty answer for an answerable question whose template has no slot values; we do not.)
  * - SQL for an unanswerable question: 0.
  * - Otherwise the gold result (or, if it has no rows, `fallback`) must have rows and equal the
- *   predicted result as a set. A predicted query that fails scores 0; a gold query that fails
- *   leaves the answer unscored, since that is a problem of the data, not of the model.
+ *   predicted result as a set. A predicted query that fails or is stopped scores 0; a gold query
+ *   that fails or is stopped leaves the answer unscored, since that is a problem of the data or
+ *   of the time limit, not of the model.
  */
-export function executionAccuracy(input: {answerable: boolean; predictedSql: string; gold: () => QueryOutcome; predicted: () => QueryOutcome; fallback: Rows}): MetricValue {
+export async function executionAccuracy(input: {
+  instanceId: string;
+  answerable: boolean;
+  predictedSql: string;
+  gold: () => QueryOutcome | Promise<QueryOutcome>;
+  predicted: () => QueryOutcome | Promise<QueryOutcome>;
+  fallback: Rows;
+}): Promise<MetricValue> {
   if (!input.predictedSql) return {value: input.answerable ? 0 : 1};
   if (!input.answerable) return {value: 0};
-  const gold = input.gold();
-  if ("error" in gold) return {value: null, reason: `gold query failed: ${gold.error}`};
-  const predicted = input.predicted();
+  const gold = await input.gold();
+  if ("error" in gold) {
+    if (gold.stopped) return {value: null, reason: `gold query of instance ${input.instanceId} ${gold.error} (resources["${EHRSQL_TIME_LIMIT_RESOURCE}"])`};
+    return {value: null, reason: `gold query failed: ${gold.error}`};
+  }
+  const predicted = await input.predicted();
   if ("error" in predicted) return {value: 0};
   return {value: Number(resultsMatch(predicted.rows, gold.rows.length ? gold.rows : input.fallback))};
 }
 
-interface SqlJsStatement {
-  step(): boolean;
-  get(): SqlValue[];
-  free(): boolean;
-}
-interface SqlJsDatabase {
-  run(sql: string): void;
-  iterateStatements(sql: string): Iterator<SqlJsStatement> & {getRemainingSQL(): string};
-}
-interface SqlJsStatic {
-  Database: new (data?: Uint8Array) => SqlJsDatabase;
-}
-
-let engine: Promise<SqlJsStatic> | null = null;
-
-/** Loads sql.js once per process. It ships without type declarations, hence the local interfaces above. */
-function sqlJs(): Promise<SqlJsStatic> {
-  engine ??= (createRequire(import.meta.url)("sql.js") as () => Promise<SqlJsStatic>)();
-  return engine;
+/**
+ * The time limit of one query from `resources["ehr_sql.time_limit_ms"]` (a positive number of
+ * milliseconds, as a JSON number or a string), or the default. Throws on any other value.
+ */
+export function timeLimitMs(options: ScoringOptions): number {
+  const raw = options.resources?.[EHRSQL_TIME_LIMIT_RESOURCE] as unknown;
+  if (raw === undefined || raw === null || raw === "") return DEFAULT_TIME_LIMIT_MS;
+  const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  // setTimeout fires at once for delays past 2^31 - 1 ms, so larger limits are refused rather than silently ignored.
+  if (!(value > 0 && value <= 2 ** 31 - 1)) throw new Error(`resources["${EHRSQL_TIME_LIMIT_RESOURCE}"] must be a number of milliseconds between 1 and ${2 ** 31 - 1}, got ${JSON.stringify(raw)}`);
+  return value;
 }
 
-/** Whether SQL text holds nothing but whitespace, semicolons and comments. */
-const isBlankSql = (sql: string) => !sql.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "").replace(/[\s;]+/g, "");
-
-/** Runs exactly one statement; Python's sqlite3, which HELM uses, also refuses several at once. */
-function runOne(db: SqlJsDatabase, sql: string, read: boolean): Rows {
-  const statements = db.iterateStatements(sql);
-  const first = statements.next();
-  if (first.done) throw new Error("no SQL statement");
-  const rows: Rows = [];
-  try {
-    // Asking the iterator for a second statement would finalize the first, so the rest of the text is inspected instead.
-    if (!isBlankSql(statements.getRemainingSQL())) throw new Error("more than one SQL statement");
-    while (first.value.step()) if (read) rows.push(first.value.get());
-  } finally {
-    first.value.free();
-  }
-  return rows;
-}
+const databases = new Map<string, Promise<SqlWorker>>();
+const schemas = new Map<string, Promise<SqlDatabase>>();
 
 /**
- * Wraps a sql.js database. Queries run with `PRAGMA query_only` set before each one, so a
- * predicted DELETE or DROP fails instead of changing the cached database that later answers use.
+ * The worker serving an SQLite file, once per path (loading the file is the expensive part),
+ * resolved when the file is loaded and checked to be a database.
  */
-function wrap(db: SqlJsDatabase): SqlDatabase {
-  return {
-    query(sql) {
-      db.run("PRAGMA query_only = ON");
-      return runOne(db, sql, true);
-    },
-    explain(sql) {
-      db.run("PRAGMA query_only = ON");
-      // EXPLAIN lists the compiled program: a Transaction opcode with a non-zero P2 opens a write
-      // transaction, which `query_only` would refuse when the statement runs.
-      const program = runOne(db, `EXPLAIN ${sql}`, true);
-      if (program.some((op) => op[1] === "Transaction" && op[3] !== 0)) throw new Error("statement writes to the database");
-    }
-  };
-}
-
-const databases = new Map<string, Promise<SqlDatabase>>();
-
-/** Opens an SQLite file once per path (loading it into memory is the expensive part) and checks that it is a database. */
-export function openSqliteFile(path: string): Promise<SqlDatabase> {
-  const key = `file:${resolve(path)}`;
+export function openSqliteFile(path: string): Promise<SqlWorker> {
+  const key = resolve(path);
   let db = databases.get(key);
   if (!db) {
-    db = (async () => {
-      const bytes = await readFile(path).catch((error: Error) => {
-        throw new Error(`cannot read ${path}: ${error.message}`);
-      });
-      const SQL = await sqlJs();
-      const database = new SQL.Database(bytes);
-      try {
-        runOne(database, "SELECT count(*) FROM sqlite_master", true);
-      } catch (error) {
-        throw new Error(`${path} is not an SQLite database: ${(error as Error).message}`);
-      }
-      return wrap(database);
-    })();
+    const worker = new SqlWorker(key);
+    db = worker.open().then(() => worker, (error: Error) => {
+      void worker.close();
+      throw error;
+    });
     // A failed open is not cached, so a corrected file is picked up by the next run in the same process.
     db.catch(() => databases.delete(key));
     databases.set(key, db);
@@ -203,29 +174,30 @@ export function openSqliteFile(path: string): Promise<SqlDatabase> {
 
 /** An empty database holding only the CREATE TABLE statements of a schema file, once per path. */
 export function openSchemaDatabase(schemaFile: string): Promise<SqlDatabase> {
-  const key = `schema:${resolve(schemaFile)}`;
-  let db = databases.get(key);
+  const key = resolve(schemaFile);
+  let db = schemas.get(key);
   if (!db) {
     db = (async () => {
       const statements = createTableStatements(await readFile(schemaFile, "utf8"));
       if (!statements.length) throw new Error(`${schemaFile}: no CREATE TABLE statements`);
-      const database = new (await sqlJs()).Database();
-      for (const statement of statements) database.run(statement);
-      return wrap(database);
+      return sqliteFromStatements(statements);
     })();
-    db.catch(() => databases.delete(key));
-    databases.set(key, db);
+    db.catch(() => schemas.delete(key));
+    schemas.set(key, db);
   }
   return db;
 }
 
-const outcome = (db: SqlDatabase, sql: string): QueryOutcome => {
-  try {
-    return {rows: db.query(sql)};
-  } catch (error) {
-    return {error: (error as Error).message};
-  }
-};
+/**
+ * Ends every database worker and forgets the memoized results. Commands need not call it (an
+ * idle worker does not keep the process alive); tests do, so that nothing outlives them.
+ */
+export async function closeSqlDatabases(): Promise<void> {
+  const open = [...databases.values()];
+  databases.clear();
+  results.clear();
+  await Promise.all(open.map((db) => db.then((worker) => worker.close(), () => undefined)));
+}
 
 /** The configured database path, or null. */
 export function databasePath(options: ScoringOptions): string | null {
@@ -240,26 +212,43 @@ function extraOf(instance: Instance): EhrSqlExtra {
 }
 
 /**
- * Executed query results are memoized per database and SQL text: the four metrics and every
- * model share gold queries, and a result never changes because the database is read-only.
+ * Query outcomes are memoized per database, time limit and SQL text: the four metrics and every
+ * model share gold queries, a result never changes because the database is read-only, and a
+ * query that was stopped is not run (and waited for) again. Outcomes in flight are shared too.
  * The memo is bounded so that a long run does not keep every result set in memory.
  */
-const results = new Map<string, QueryOutcome>();
+const results = new Map<string, Promise<QueryOutcome>>();
 const RESULT_MEMO_SIZE = 256;
 
-function memoOutcome(path: string, db: SqlDatabase, sql: string): QueryOutcome {
-  const key = `${path}\u0000${sql}`;
+/**
+ * The outcome of a query on the database at `path`. `onStop` is called once when the query is
+ * run and stopped (not when a memoized stop is reused), so a stopped prediction warns once
+ * however many metrics look at it. Rejects when the database cannot be (re)loaded.
+ */
+function queryOutcome(path: string, sql: string, limit: number, onStop?: (outcome: {error: string}) => void): Promise<QueryOutcome> {
+  const key = `${path}\u0000${limit}\u0000${sql}`;
   let found = results.get(key);
   if (!found) {
-    found = outcome(db, sql);
+    found = openSqliteFile(path).then((db) => db.query(sql, limit)).then((outcome) => {
+      if ("error" in outcome && outcome.stopped) onStop?.(outcome);
+      return outcome;
+    });
+    found.catch(() => results.delete(key));
     if (results.size >= RESULT_MEMO_SIZE) results.delete(results.keys().next().value!);
     results.set(key, found);
   }
   return found;
 }
 
+/** The warning for a predicted query that was stopped. */
+function stoppedWarning(instance: Instance, outcome: {error: string}): string {
+  const head = `ehr_sql instance ${instance.id}: the predicted query was`;
+  if (outcome.error.startsWith("stopped at")) return `${head} ${outcome.error} and scores 0 as a failed query; resources["${EHRSQL_TIME_LIMIT_RESOURCE}"] sets the limit`;
+  return `${head} stopped (${outcome.error}) and scores 0 as a failed query`;
+}
+
 /** `ehr_sql_execution_accuracy`, the main metric; needs the eICU database. */
-export function ehrSqlExecutionAccuracy(): Metric {
+export function ehrSqlExecutionAccuracy(effects: EhrSqlEffects = processWarnings): Metric {
   return {
     name: "ehr_sql_execution_accuracy",
     range: [0, 1],
@@ -268,29 +257,31 @@ export function ehrSqlExecutionAccuracy(): Metric {
       if (!path) return {value: null, reason: NO_DATABASE_REASON};
       const extra = extraOf(instance);
       const predictedSql = extractSql(output);
-      let db: SqlDatabase;
+      // Failing to load the database or a bad time limit is a configuration problem (unscored), not the model's.
       try {
-        db = await openSqliteFile(path);
+        const limit = timeLimitMs(options);
+        await openSqliteFile(path);
+        return await executionAccuracy({
+          instanceId: instance.id,
+          answerable: extra.answerable,
+          predictedSql,
+          gold: () => queryOutcome(path, instance.gold[0] ?? "", limit),
+          predicted: () => queryOutcome(path, predictedSql, limit, (stop) => effects.warn(stoppedWarning(instance, stop))),
+          fallback: fallbackRows(extra.value)
+        });
       } catch (error) {
         return {value: null, reason: (error as Error).message};
       }
-      return executionAccuracy({
-        answerable: extra.answerable,
-        predictedSql,
-        gold: () => memoOutcome(path, db, instance.gold[0] ?? ""),
-        predicted: () => memoOutcome(path, db, predictedSql),
-        fallback: fallbackRows(extra.value)
-      });
     }
   };
 }
 
 /**
  * `ehr_sql_query_validity`: 1 when the answer holds SQL that runs without error (HELM), 0 when it
- * is empty or fails. With the database configured the query is executed on it; without, it must
- * compile (`EXPLAIN`) against the shipped schema.
+ * is empty, fails or is stopped at the time limit. With the database configured the query is
+ * executed on it; without, it must compile (`EXPLAIN`) against the shipped schema.
  */
-export function ehrSqlQueryValidity(): Metric {
+export function ehrSqlQueryValidity(effects: EhrSqlEffects = processWarnings): Metric {
   return {
     name: "ehr_sql_query_validity",
     range: [0, 1],
@@ -299,13 +290,20 @@ export function ehrSqlQueryValidity(): Metric {
       if (!predictedSql) return {value: 0};
       const path = databasePath(options);
       // Failing to open the database or the schema is a configuration problem (unscored); a query that fails is the model's (0).
+      if (path) {
+        try {
+          const outcome = await queryOutcome(path, predictedSql, timeLimitMs(options), (stop) => effects.warn(stoppedWarning(instance, stop)));
+          return {value: Number(!("error" in outcome))};
+        } catch (error) {
+          return {value: null, reason: (error as Error).message};
+        }
+      }
       let db: SqlDatabase;
       try {
-        db = path ? await openSqliteFile(path) : await openSchemaDatabase(extraOf(instance).schemaFile);
+        db = await openSchemaDatabase(extraOf(instance).schemaFile);
       } catch (error) {
         return {value: null, reason: (error as Error).message};
       }
-      if (path) return {value: Number(!("error" in memoOutcome(path, db, predictedSql)))};
       try {
         db.explain(predictedSql);
         return {value: 1};

@@ -1,13 +1,15 @@
+import {execFile} from "node:child_process";
 import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {beforeAll, describe, expect, it} from "vitest";
+import {fileURLToPath, pathToFileURL} from "node:url";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {
-  createTableStatements, ehrSqlExecutionAccuracy, ehrSqlPrecisionAnswerable, ehrSqlQueryValidity, ehrSqlRecallAnswerable,
-  executionAccuracy, extractSql, fallbackRows, openSqliteFile, resultsMatch, type EhrSqlExtra, type QueryOutcome
+  closeSqlDatabases, createTableStatements, DEFAULT_TIME_LIMIT_MS, ehrSqlExecutionAccuracy, ehrSqlPrecisionAnswerable, ehrSqlQueryValidity,
+  ehrSqlRecallAnswerable, executionAccuracy, extractSql, fallbackRows, openSqliteFile, resultsMatch, timeLimitMs, type EhrSqlExtra, type QueryOutcome
 } from "../data-loaders/ehrsql.ts";
+import {SqlWorker} from "../data-loaders/sql-worker.ts";
 import {scoreAnswer} from "../data-loaders/metrics.ts";
 import type {Instance, Metric, MetricValue, ScoringOptions} from "../data-loaders/types.ts";
 
@@ -32,6 +34,9 @@ beforeAll(async () => {
   writeFileSync(dbFile, db.export());
   writeFileSync(schemaFile, SCHEMA);
 });
+
+// Workers are unreferenced while idle, but a test file ends them itself so that nothing outlives it.
+afterAll(() => closeSqlDatabases());
 
 const withDb: ScoringOptions = {helmCompat: false, resources: {"ehr_sql.sqlite": dbFile}};
 const withoutDb: ScoringOptions = {helmCompat: false, resources: {}};
@@ -85,22 +90,22 @@ describe("EHRSQL execution accuracy decision", () => {
   const fails = () => {
     throw new Error("must not run");
   };
-  it("an empty answer is right for an unanswerable question and wrong for an answerable one, without running anything", () => {
-    expect(executionAccuracy({answerable: false, predictedSql: "", gold: fails, predicted: fails, fallback: []})).toEqual({value: 1});
-    expect(executionAccuracy({answerable: true, predictedSql: "", gold: fails, predicted: fails, fallback: []})).toEqual({value: 0});
+  it("an empty answer is right for an unanswerable question and wrong for an answerable one, without running anything", async () => {
+    expect(await executionAccuracy({instanceId: "q", answerable: false, predictedSql: "", gold: fails, predicted: fails, fallback: []})).toEqual({value: 1});
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "", gold: fails, predicted: fails, fallback: []})).toEqual({value: 0});
   });
-  it("SQL for an unanswerable question scores 0", () => {
-    expect(executionAccuracy({answerable: false, predictedSql: "select 1", gold: fails, predicted: fails, fallback: []})).toEqual({value: 0});
+  it("SQL for an unanswerable question scores 0", async () => {
+    expect(await executionAccuracy({instanceId: "q", answerable: false, predictedSql: "select 1", gold: fails, predicted: fails, fallback: []})).toEqual({value: 0});
   });
-  it("a failing gold query leaves the answer unscored with the error, a failing prediction scores 0", () => {
-    expect(executionAccuracy({answerable: true, predictedSql: "select 1", gold: rows({error: "no such table: x"}), predicted: rows({rows: [[1]]}), fallback: []}))
+  it("a failing gold query leaves the answer unscored with the error, a failing prediction scores 0", async () => {
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({error: "no such table: x"}), predicted: rows({rows: [[1]]}), fallback: []}))
       .toEqual({value: null, reason: "gold query failed: no such table: x"});
-    expect(executionAccuracy({answerable: true, predictedSql: "select", gold: rows({rows: [[1]]}), predicted: rows({error: "syntax error"}), fallback: []})).toEqual({value: 0});
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select", gold: rows({rows: [[1]]}), predicted: rows({error: "syntax error"}), fallback: []})).toEqual({value: 0});
   });
-  it("when the gold query returns no rows the fallback rows are the reference, so an empty predicted result is wrong", () => {
-    expect(executionAccuracy({answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: []}), fallback: [["aspirin"]]})).toEqual({value: 0});
-    expect(executionAccuracy({answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: [["aspirin"]]}), fallback: [["aspirin"]]})).toEqual({value: 1});
-    expect(executionAccuracy({answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: []}), fallback: []})).toEqual({value: 0});
+  it("when the gold query returns no rows the fallback rows are the reference, so an empty predicted result is wrong", async () => {
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: []}), fallback: [["aspirin"]]})).toEqual({value: 0});
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: [["aspirin"]]}), fallback: [["aspirin"]]})).toEqual({value: 1});
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: []}), fallback: []})).toEqual({value: 0});
   });
 });
 
@@ -145,7 +150,7 @@ describe("EHRSQL metrics on a synthetic SQLite database", () => {
     expect(await score(validity, "DELETE FROM medication", count)).toEqual({value: 0});
     expect(await score(accuracy, "select count(medicationid) from medication", count)).toEqual({value: 1});
     const db = await openSqliteFile(dbFile);
-    expect(db.query("select count(*) from medication")).toEqual([[3]]);
+    expect(await db.query("select count(*) from medication", 1000)).toEqual({rows: [[3]]});
   });
   it("the database is opened once per path", () => {
     expect(openSqliteFile(dbFile)).toBe(openSqliteFile(dbFile));
@@ -155,6 +160,118 @@ describe("EHRSQL metrics on a synthetic SQLite database", () => {
     const result = await score(accuracy, "select 1", routeOfWarfarin, {helmCompat: false, resources: {"ehr_sql.sqlite": missing}});
     expect(result.value).toBeNull();
     expect(result.reason).toContain(`cannot read ${missing}`);
+  });
+});
+
+describe("EHRSQL query time limit", () => {
+  const LIMIT = 400;
+  const limited: ScoringOptions = {helmCompat: false, resources: {"ehr_sql.sqlite": dbFile, "ehr_sql.time_limit_ms": String(LIMIT)}};
+  // A recursive CTE without an end: SQLite computes it forever, and count(*) returns no row until it ends.
+  const runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+  it("the time limit defaults to 10 s and is read from resources as a number or numeric text", () => {
+    expect(timeLimitMs(withDb)).toBe(DEFAULT_TIME_LIMIT_MS);
+    expect(DEFAULT_TIME_LIMIT_MS).toBe(10_000);
+    expect(timeLimitMs(limited)).toBe(400);
+    expect(timeLimitMs({helmCompat: false, resources: {"ehr_sql.time_limit_ms": 2500 as unknown as string}})).toBe(2500);
+  });
+
+  it("a time limit that is not a positive number of milliseconds leaves accuracy unscored with the bad value in the reason", async () => {
+    const bad: ScoringOptions = {helmCompat: false, resources: {"ehr_sql.sqlite": dbFile, "ehr_sql.time_limit_ms": "10s"}};
+    expect(await score(ehrSqlExecutionAccuracy(), "select 1", routeOfWarfarin, bad))
+      .toEqual({value: null, reason: 'resources["ehr_sql.time_limit_ms"] must be a number of milliseconds between 1 and 2147483647, got "10s"'});
+  });
+
+  it("a runaway predicted query is stopped at the limit, scores 0 with a warning naming the instance, and the next query on the same scorer works", async () => {
+    const warnings: string[] = [];
+    const accuracy = ehrSqlExecutionAccuracy({warn: (m) => warnings.push(m)});
+    const validity = ehrSqlQueryValidity({warn: (m) => warnings.push(m)});
+    const instance = {...routeOfWarfarin, id: "runaway-1"};
+    const started = performance.now();
+    expect(await score(accuracy, runaway, instance, limited)).toEqual({value: 0});
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(LIMIT - 5);
+    expect(elapsed).toBeLessThan(LIMIT + 1500);
+    expect(warnings).toEqual([`ehr_sql instance runaway-1: the predicted query was stopped at the ${LIMIT} ms time limit and scores 0 as a failed query; resources["ehr_sql.time_limit_ms"] sets the limit`]);
+    // Validity reuses the memoized stop instead of waiting for the limit again, and does not warn twice.
+    const again = performance.now();
+    expect(await score(validity, runaway, instance, limited)).toEqual({value: 0});
+    expect(performance.now() - again).toBeLessThan(LIMIT);
+    expect(warnings).toHaveLength(1);
+    const next = "SELECT DISTINCT routeadmin FROM medication WHERE drugname = 'warfarin 2.5 mg' AND 'runaway-1' = 'runaway-1'";
+    expect(await score(accuracy, next, routeOfWarfarin, limited)).toEqual({value: 1});
+    expect(await score(validity, next, routeOfWarfarin, limited)).toEqual({value: 1});
+  });
+
+  it("a gold query that overruns leaves accuracy unscored with a reason naming the instance", async () => {
+    const slowGold = {...question(runaway), id: "slow-gold-7"};
+    expect(await score(ehrSqlExecutionAccuracy(), "select 1", slowGold, limited))
+      .toEqual({value: null, reason: `gold query of instance slow-gold-7 stopped at the ${LIMIT} ms time limit (resources["ehr_sql.time_limit_ms"])`});
+  });
+
+  it("one worker answers every query until a stop, and a stop starts exactly one new worker", async () => {
+    const worker = new SqlWorker(dbFile);
+    try {
+      for (let i = 0; i < 20; i++) expect(await worker.query(`select count(*) + ${i} from patient`, 1000)).toEqual({rows: [[2 + i]]});
+      expect(worker.spawned).toBe(1);
+      expect(await worker.query(runaway, 200)).toEqual({error: "stopped at the 200 ms time limit", stopped: true});
+      const [a, b] = await Promise.all([worker.query("select 1", 1000), worker.query("select 2", 1000)]);
+      expect([a, b]).toEqual([{rows: [[1]]}, {rows: [[2]]}]);
+      expect(worker.spawned).toBe(2);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("queries queued behind a slow one get their own full time limit", async () => {
+    const worker = new SqlWorker(dbFile);
+    try {
+      // Each query takes a fraction of a second; four in a row take longer than the limit, but none does alone.
+      const slow = (n: number) => `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) + ${n} FROM c`;
+      const t = performance.now();
+      expect(await worker.query(slow(0), 5000)).toEqual({rows: [[300000]]});
+      const single = performance.now() - t;
+      const limit = Math.ceil(single * 3);
+      const outcomes = await Promise.all([0, 1, 2, 3].map((n) => worker.query(slow(n), limit)));
+      expect(outcomes).toEqual([0, 1, 2, 3].map((n) => ({rows: [[300000 + n]]})));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("a query whose rows outgrow the worker's heap cap is stopped as a lost worker and the next query works", async () => {
+    const worker = new SqlWorker(dbFile, {heapLimitMb: 32});
+    try {
+      const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x, printf('%.200c', 'x') FROM c";
+      const outcome = await worker.query(endless, 30_000);
+      expect(outcome).toMatchObject({stopped: true});
+      expect((outcome as {error: string}).error).toMatch(/^sql worker stopped while the query ran: .*memory/);
+      expect(await worker.query("select count(*) from medication", 1000)).toEqual({rows: [[3]]});
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("a closed worker refuses queries", async () => {
+    const worker = new SqlWorker(dbFile);
+    await worker.close();
+    await expect(worker.query("select 1", 1000)).rejects.toThrow(`sql worker for ${dbFile} is closed`);
+  });
+
+  it("a process that scored with the database exits by itself: an idle worker keeps nothing alive", async () => {
+    const script = join(dir, "exit-check.mts");
+    const module = fileURLToPath(new URL("../data-loaders/ehrsql.ts", import.meta.url));
+    writeFileSync(script, `import {ehrSqlExecutionAccuracy} from ${JSON.stringify(module)};
+const instance = {id: "q", input: "", gold: ["select count(*) from patient"], extra: {answerable: true, value: {}, schemaFile: ${JSON.stringify(schemaFile)}}};
+const result = await ehrSqlExecutionAccuracy().score({output: "select count(uniquepid) from patient", answer: null, instance}, {helmCompat: false, resources: {"ehr_sql.sqlite": ${JSON.stringify(dbFile)}}});
+console.log(JSON.stringify(result));
+`);
+    const tsx = createRequire(import.meta.url).resolve("tsx");
+    const started = performance.now();
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", pathToFileURL(tsx).href, script], {timeout: 30_000}, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))));
+    expect(JSON.parse(stdout.trim())).toEqual({value: 1});
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
 
