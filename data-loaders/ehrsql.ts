@@ -15,9 +15,9 @@
  *
  * Every query on the database has a time limit (`resources["ehr_sql.time_limit_ms"]`, 10 s by
  * default), which HELM does not have: a model's runaway query would otherwise hang the run. A
- * predicted query that is stopped counts as a query that fails (0 on both metrics), and a warning
- * names the instance, since the scores table keeps reasons only for unscored values; a gold query
- * that is stopped leaves the answer unscored with a reason naming the instance.
+ * predicted query that is stopped counts as a query that fails (0 on both metrics); either way
+ * the score carries a note saying why ("predicted query failed: ..."). A gold query that is
+ * stopped leaves the answer unscored with a reason naming the instance.
  *
  * Divergences from HELM, each deliberate: statements run read-only (`PRAGMA query_only`), so a
  * predicted DELETE or DROP is invalid rather than executed; a gold query that fails leaves the
@@ -48,15 +48,6 @@ export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
 /** Why execution accuracy is unscored when no database is configured. */
 export const NO_DATABASE_REASON = "eicu.sqlite not configured";
-
-/** Side effects of the database metrics. */
-export interface EhrSqlEffects {
-  /** Tells the user something the scores cannot carry: a predicted query stopped at the time limit scores 0 like any failed query. */
-  warn: (message: string) => void;
-}
-
-/** Node's process warnings: printed on stderr by the CLI and the site build. */
-const processWarnings: EhrSqlEffects = {warn: (message) => process.emitWarning(message, {code: "MEDHELM_EHRSQL_QUERY_STOPPED"})};
 
 /** The fields an EHRSQL instance carries in `extra`. */
 export interface EhrSqlExtra {
@@ -132,7 +123,7 @@ export async function executionAccuracy(input: {
     return {value: null, reason: `gold query failed: ${gold.error}`};
   }
   const predicted = await input.predicted();
-  if ("error" in predicted) return {value: 0};
+  if ("error" in predicted) return {value: 0, note: failureNote(predicted)};
   return {value: Number(resultsMatch(predicted.rows, gold.rows.length ? gold.rows : input.fallback))};
 }
 
@@ -220,19 +211,12 @@ function extraOf(instance: Instance): EhrSqlExtra {
 const results = new Map<string, Promise<QueryOutcome>>();
 const RESULT_MEMO_SIZE = 256;
 
-/**
- * The outcome of a query on the database at `path`. `onStop` is called once when the query is
- * run and stopped (not when a memoized stop is reused), so a stopped prediction warns once
- * however many metrics look at it. Rejects when the database cannot be (re)loaded.
- */
-function queryOutcome(path: string, sql: string, limit: number, onStop?: (outcome: {error: string}) => void): Promise<QueryOutcome> {
+/** The outcome of a query on the database at `path`. Rejects when the database cannot be (re)loaded. */
+function queryOutcome(path: string, sql: string, limit: number): Promise<QueryOutcome> {
   const key = `${path}\u0000${limit}\u0000${sql}`;
   let found = results.get(key);
   if (!found) {
-    found = openSqliteFile(path).then((db) => db.query(sql, limit)).then((outcome) => {
-      if ("error" in outcome && outcome.stopped) onStop?.(outcome);
-      return outcome;
-    });
+    found = openSqliteFile(path).then((db) => db.query(sql, limit));
     found.catch(() => results.delete(key));
     if (results.size >= RESULT_MEMO_SIZE) results.delete(results.keys().next().value!);
     results.set(key, found);
@@ -240,15 +224,14 @@ function queryOutcome(path: string, sql: string, limit: number, onStop?: (outcom
   return found;
 }
 
-/** The warning for a predicted query that was stopped. */
-function stoppedWarning(instance: Instance, outcome: {error: string}): string {
-  const head = `ehr_sql instance ${instance.id}: the predicted query was`;
-  if (outcome.error.startsWith("stopped at")) return `${head} ${outcome.error} and scores 0 as a failed query; resources["${EHRSQL_TIME_LIMIT_RESOURCE}"] sets the limit`;
-  return `${head} stopped (${outcome.error}) and scores 0 as a failed query`;
+/** The note on the 0 of a predicted query that failed or was stopped, e.g. "predicted query failed: no such column: x". */
+export function failureNote(outcome: {error: string; stopped?: boolean}): string {
+  if (outcome.stopped) return `predicted query ${outcome.error}${outcome.error.startsWith("stopped at") ? ` (resources["${EHRSQL_TIME_LIMIT_RESOURCE}"] sets the limit)` : ""}`;
+  return `predicted query failed: ${outcome.error}`;
 }
 
 /** `ehr_sql_execution_accuracy`, the main metric; needs the eICU database. */
-export function ehrSqlExecutionAccuracy(effects: EhrSqlEffects = processWarnings): Metric {
+export function ehrSqlExecutionAccuracy(): Metric {
   return {
     name: "ehr_sql_execution_accuracy",
     range: [0, 1],
@@ -266,7 +249,7 @@ export function ehrSqlExecutionAccuracy(effects: EhrSqlEffects = processWarnings
           answerable: extra.answerable,
           predictedSql,
           gold: () => queryOutcome(path, instance.gold[0] ?? "", limit),
-          predicted: () => queryOutcome(path, predictedSql, limit, (stop) => effects.warn(stoppedWarning(instance, stop))),
+          predicted: () => queryOutcome(path, predictedSql, limit),
           fallback: fallbackRows(extra.value)
         });
       } catch (error) {
@@ -281,7 +264,7 @@ export function ehrSqlExecutionAccuracy(effects: EhrSqlEffects = processWarnings
  * is empty, fails or is stopped at the time limit. With the database configured the query is
  * executed on it; without, it must compile (`EXPLAIN`) against the shipped schema.
  */
-export function ehrSqlQueryValidity(effects: EhrSqlEffects = processWarnings): Metric {
+export function ehrSqlQueryValidity(): Metric {
   return {
     name: "ehr_sql_query_validity",
     range: [0, 1],
@@ -292,8 +275,8 @@ export function ehrSqlQueryValidity(effects: EhrSqlEffects = processWarnings): M
       // Failing to open the database or the schema is a configuration problem (unscored); a query that fails is the model's (0).
       if (path) {
         try {
-          const outcome = await queryOutcome(path, predictedSql, timeLimitMs(options), (stop) => effects.warn(stoppedWarning(instance, stop)));
-          return {value: Number(!("error" in outcome))};
+          const outcome = await queryOutcome(path, predictedSql, timeLimitMs(options));
+          return "error" in outcome ? {value: 0, note: failureNote(outcome)} : {value: 1};
         } catch (error) {
           return {value: null, reason: (error as Error).message};
         }
@@ -307,8 +290,8 @@ export function ehrSqlQueryValidity(effects: EhrSqlEffects = processWarnings): M
       try {
         db.explain(predictedSql);
         return {value: 1};
-      } catch {
-        return {value: 0};
+      } catch (error) {
+        return {value: 0, note: `predicted query does not compile against the schema: ${(error as Error).message}`};
       }
     }
   };

@@ -372,10 +372,11 @@ async function answerOne(plan: RunPlan, effects: RunEffects, counters: Counters,
     finish_reason: generation?.finishReason ?? null, input_tokens: generation?.inputTokens ?? null, output_tokens: generation?.outputTokens ?? null,
     latency_ms: generation?.latencyMs ?? null, cached: generation?.cached ?? false, request_hash: called?.key ?? null, cost_usd: called?.costUsd ?? null
   });
-  const writeScore = (metric: string, range: [number, number], value: number | null, reason: string | null) =>
+  const writeScore = (metric: string, range: [number, number], value: number | null, reason: string | null, note: string | null = null) =>
     sink.write("scores", {
       run_id: runId, benchmark: benchmark.id, instance_id: instance.id, model: model.id, metric, is_main: metric === benchmark.mainMetric, value,
-      value_normalized: value === null ? null : (value - range[0]) / (range[1] - range[0]), unscored_reason: value === null ? reason : null
+      value_normalized: value === null ? null : (value - range[0]) / (range[1] - range[0]), unscored_reason: value === null ? reason : null,
+      note: value === null ? null : note
     });
   const scored = output === null ? null : {output, answer, instance};
   for (const metric of benchmark.metrics) {
@@ -383,7 +384,7 @@ async function answerOne(plan: RunPlan, effects: RunEffects, counters: Counters,
     else {
       let result = scoreNow(metric, scored, plan.scoring);
       if (result instanceof Promise) result = await result;
-      writeScore(metric.name, metric.range, result.value, result.reason ?? null);
+      writeScore(metric.name, metric.range, result.value, result.reason ?? null, result.note ?? null);
     }
   }
   let judgeTokens = 0;

@@ -32,7 +32,8 @@ export async function withholdRestrictedText(connection: DuckDBConnection, allow
   await connection.run(`UPDATE instances SET input_text = NULL, gold_text = NULL, prompt_text = NULL, choices_json = NULL WHERE ${restricted}`);
   await connection.run(`UPDATE completions SET output_text = NULL, answer_text = NULL, error = ${withoutQuotes("error", '"[withheld]"')} WHERE ${restricted}`);
   await connection.run(`UPDATE judgments SET explanation = NULL, reason = ${withoutQuotes("reason", '"[withheld]"')} WHERE ${restricted}`);
-  await connection.run(`UPDATE scores SET unscored_reason = ${withoutQuotes("unscored_reason", '"[withheld]"')} WHERE ${restricted}`);
+  // A note can quote the answer (an SQL error names the predicted query's columns), so it is withheld like reasons.
+  await connection.run(`UPDATE scores SET unscored_reason = ${withoutQuotes("unscored_reason", '"[withheld]"')}, note = ${withoutQuotes("note", '"[withheld]"')} WHERE ${restricted}`);
 }
 
 /**

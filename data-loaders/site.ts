@@ -151,10 +151,12 @@ async function loadResults(connection: DuckDBConnection, dirs: readonly string[]
     const columns = schemas[table].columns.map((c) => `${c.name} ${c.type}`).join(", ");
     await connection.run(`CREATE TABLE ${table} (${columns})`);
     if (!dirs.length) continue;
-    const paths = dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ");
-    const names = schemas[table].columns.map((c) => c.name).join(", ");
-    // union_by_name tolerates folders written by older or foreign writers that lack a column.
-    await connection.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM read_parquet([${paths}], union_by_name = true)`);
+    const source = `read_parquet([${dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ")}], union_by_name = true)`;
+    // Folders written by older versions or foreign writers may lack a column (union_by_name
+    // fills it with nulls in the others); a column no folder has is read as null.
+    const present = new Set((await rowsOf(connection, `DESCRIBE SELECT * FROM ${source}`)).map((r) => String(r.column_name)));
+    const names = schemas[table].columns.map((c) => c.name);
+    await connection.run(`INSERT INTO ${table} (${names.join(", ")}) SELECT ${names.map((n) => (present.has(n) ? n : `NULL AS ${n}`)).join(", ")} FROM ${source}`);
   }
 }
 
@@ -330,7 +332,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       ((row_number() OVER (PARTITION BY benchmark ORDER BY instance_id, run_id) - 1) * ${TEXT_CHUNKS} // count(*) OVER (PARTITION BY benchmark))::INTEGER AS chunk
     FROM (SELECT benchmark, run_id, instance_id FROM instances UNION SELECT benchmark, run_id, instance_id FROM completions)`);
   await connection.run(`CREATE TABLE bench_scores AS
-    SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, coalesce(ch.chunk, 0) AS chunk
+    SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, s.note, coalesce(ch.chunk, 0) AS chunk
     FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)`);
 }
 

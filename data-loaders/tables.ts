@@ -123,7 +123,8 @@ export const schemas: Record<TableName, TableSchema> = {
       c("is_main", "BOOLEAN", "the benchmark's headline metric"),
       c("value", "DOUBLE", "score, null when unscored"),
       c("value_normalized", "DOUBLE", "score rescaled to 0-1 by the metric's range"),
-      c("unscored_reason", "VARCHAR", "why the value is null")
+      c("unscored_reason", "VARCHAR", "why the value is null"),
+      c("note", "VARCHAR", "why a real value is what it is, when the metric says (e.g. the predicted SQL failed or was stopped); null otherwise")
     ]
   },
   judgments: {

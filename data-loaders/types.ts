@@ -36,6 +36,8 @@ export interface MetricValue {
   value: number | null;
   /** Why the value is null; never set on a real score. */
   reason?: string;
+  /** Why a real score is what it is, when that is not evident from the answer (e.g. "predicted query failed: no such column"); kept beside the value. */
+  note?: string;
 }
 
 /** What a metric sees of one answer. */

@@ -100,7 +100,7 @@ describe("EHRSQL execution accuracy decision", () => {
   it("a failing gold query leaves the answer unscored with the error, a failing prediction scores 0", async () => {
     expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({error: "no such table: x"}), predicted: rows({rows: [[1]]}), fallback: []}))
       .toEqual({value: null, reason: "gold query failed: no such table: x"});
-    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select", gold: rows({rows: [[1]]}), predicted: rows({error: "syntax error"}), fallback: []})).toEqual({value: 0});
+    expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select", gold: rows({rows: [[1]]}), predicted: rows({error: "syntax error"}), fallback: []})).toEqual({value: 0, note: "predicted query failed: syntax error"});
   });
   it("when the gold query returns no rows the fallback rows are the reference, so an empty predicted result is wrong", async () => {
     expect(await executionAccuracy({instanceId: "q", answerable: true, predictedSql: "select 1", gold: rows({rows: []}), predicted: rows({rows: []}), fallback: [["aspirin"]]})).toEqual({value: 0});
@@ -122,12 +122,13 @@ describe("EHRSQL metrics on a synthetic SQLite database", () => {
     expect(await score(accuracy, output, routeOfWarfarin)).toEqual({value: 0});
     expect(await score(validity, output, routeOfWarfarin)).toEqual({value: 1});
   });
-  it("a query naming an unknown column scores 0 on accuracy and validity", async () => {
-    expect(await score(accuracy, "select route from medication", routeOfWarfarin)).toEqual({value: 0});
-    expect(await score(validity, "select route from medication", routeOfWarfarin)).toEqual({value: 0});
+  it("a query naming an unknown column scores 0 on accuracy and validity, with SQLite's error as the note", async () => {
+    const note = "predicted query failed: no such column: route";
+    expect(await score(accuracy, "select route from medication", routeOfWarfarin)).toEqual({value: 0, note});
+    expect(await score(validity, "select route from medication", routeOfWarfarin)).toEqual({value: 0, note});
   });
   it("two statements in one answer are refused as Python's sqlite3 refuses them", async () => {
-    expect(await score(validity, "select 1; select 2;", routeOfWarfarin)).toEqual({value: 0});
+    expect(await score(validity, "select 1; select 2;", routeOfWarfarin)).toEqual({value: 0, note: "predicted query failed: more than one SQL statement"});
   });
   it("when the gold query returns no rows, an empty result is wrong and only the slot values match (HELM's fallback)", async () => {
     expect(await score(accuracy, "select routeadmin from medication where drugname = 'aspirin'", noRowsGold)).toEqual({value: 0});
@@ -147,7 +148,7 @@ describe("EHRSQL metrics on a synthetic SQLite database", () => {
   });
   it("a predicted DELETE fails under query_only and leaves the cached database unchanged", async () => {
     const count = question("select count(*) from medication");
-    expect(await score(validity, "DELETE FROM medication", count)).toEqual({value: 0});
+    expect(await score(validity, "DELETE FROM medication", count)).toEqual({value: 0, note: "predicted query failed: attempt to write a readonly database"});
     expect(await score(accuracy, "select count(medicationid) from medication", count)).toEqual({value: 1});
     const db = await openSqliteFile(dbFile);
     expect(await db.query("select count(*) from medication", 1000)).toEqual({rows: [[3]]});
@@ -182,22 +183,20 @@ describe("EHRSQL query time limit", () => {
       .toEqual({value: null, reason: 'resources["ehr_sql.time_limit_ms"] must be a number of milliseconds between 1 and 2147483647, got "10s"'});
   });
 
-  it("a runaway predicted query is stopped at the limit, scores 0 with a warning naming the instance, and the next query on the same scorer works", async () => {
-    const warnings: string[] = [];
-    const accuracy = ehrSqlExecutionAccuracy({warn: (m) => warnings.push(m)});
-    const validity = ehrSqlQueryValidity({warn: (m) => warnings.push(m)});
+  it("a runaway predicted query is stopped at the limit, scores 0 with a note saying so, and the next query on the same scorer works", async () => {
+    const accuracy = ehrSqlExecutionAccuracy();
+    const validity = ehrSqlQueryValidity();
+    const note = `predicted query stopped at the ${LIMIT} ms time limit (resources["ehr_sql.time_limit_ms"] sets the limit)`;
     const instance = {...routeOfWarfarin, id: "runaway-1"};
     const started = performance.now();
-    expect(await score(accuracy, runaway, instance, limited)).toEqual({value: 0});
+    expect(await score(accuracy, runaway, instance, limited)).toEqual({value: 0, note});
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(LIMIT - 5);
     expect(elapsed).toBeLessThan(LIMIT + 1500);
-    expect(warnings).toEqual([`ehr_sql instance runaway-1: the predicted query was stopped at the ${LIMIT} ms time limit and scores 0 as a failed query; resources["ehr_sql.time_limit_ms"] sets the limit`]);
-    // Validity reuses the memoized stop instead of waiting for the limit again, and does not warn twice.
+    // Validity reuses the memoized stop instead of waiting for the limit again.
     const again = performance.now();
-    expect(await score(validity, runaway, instance, limited)).toEqual({value: 0});
+    expect(await score(validity, runaway, instance, limited)).toEqual({value: 0, note});
     expect(performance.now() - again).toBeLessThan(LIMIT);
-    expect(warnings).toHaveLength(1);
     const next = "SELECT DISTINCT routeadmin FROM medication WHERE drugname = 'warfarin 2.5 mg' AND 'runaway-1' = 'runaway-1'";
     expect(await score(accuracy, next, routeOfWarfarin, limited)).toEqual({value: 1});
     expect(await score(validity, next, routeOfWarfarin, limited)).toEqual({value: 1});
@@ -284,11 +283,11 @@ describe("EHRSQL metrics without the database", () => {
   });
   it("query validity checks that the query compiles against the schema's tables and columns", async () => {
     expect(await score(validity, "select routeadmin from medication where drugname = 'x';", routeOfWarfarin, withoutDb)).toEqual({value: 1});
-    expect(await score(validity, "select routeadmin from medications", routeOfWarfarin, withoutDb)).toEqual({value: 0});
-    expect(await score(validity, "selec routeadmin from medication", routeOfWarfarin, withoutDb)).toEqual({value: 0});
+    expect(await score(validity, "select routeadmin from medications", routeOfWarfarin, withoutDb)).toEqual({value: 0, note: "predicted query does not compile against the schema: no such table: medications"});
+    expect(await score(validity, "selec routeadmin from medication", routeOfWarfarin, withoutDb)).toMatchObject({value: 0, note: expect.stringMatching(/^predicted query does not compile against the schema: .*syntax error/)});
   });
   it("query validity rejects statements that would write, which EXPLAIN alone would accept", async () => {
-    expect(await score(validity, "DROP TABLE medication", routeOfWarfarin, withoutDb)).toEqual({value: 0});
+    expect(await score(validity, "DROP TABLE medication", routeOfWarfarin, withoutDb)).toEqual({value: 0, note: "predicted query does not compile against the schema: statement writes to the database"});
     expect(await score(validity, "select count(*) from medication", routeOfWarfarin, withoutDb)).toEqual({value: 1});
   });
 });

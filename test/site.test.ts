@@ -9,6 +9,8 @@ import {DataType, tableFromIPC} from "apache-arrow";
 import {bootstrapMeanCi} from "../data-loaders/bootstrap.ts";
 import {dictionaryWorthy, queryToArrowIPC} from "../data-loaders/arrow.ts";
 import {memoryConnection} from "../data-loaders/parquet.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
+import {siteFiles} from "../data-loaders/site.ts";
 import {promptAroundInput} from "../data-loaders/site-text.ts";
 import {knownPrice, sumKnown, usageCosts, type ModelUsage} from "../data-loaders/site-costs.ts";
 import {partitionByKey, runParts} from "../data-loaders/site-parallel.ts";
@@ -17,6 +19,7 @@ import {
   type InstanceValue, type MainValue
 } from "../data-loaders/site-stats.ts";
 import {builtTable, serveBuiltSite} from "./built-tables.ts";
+import {query} from "./parquet-read.ts";
 import {openPage} from "./browser.ts";
 
 const value = (label: string, benchmark: string, metric: string, instance: string, v: number | null, scale: "jury" | "unit" = "unit"): InstanceValue => ({
@@ -274,5 +277,18 @@ describe("promptAroundInput", () => {
     expect(promptAroundInput({input_text: "Q?", prompt_text: "Answer.\n\nQ?\nA:"})).toEqual({input_text: "Q?", prompt_text: null, prompt_before: "Answer.\n\n", prompt_after: "\nA:"});
     expect(promptAroundInput({input_text: "Q?", prompt_text: "unrelated"})).toEqual({input_text: "Q?", prompt_text: "unrelated"});
     expect(promptAroundInput({input_text: null, prompt_text: null})).toEqual({input_text: null, prompt_text: null});
+  });
+});
+
+describe("result folders from older versions", () => {
+  it("load when their scores table predates the note column, which then reads as null", async () => {
+    const dir = "test/fixtures/site-include/jury-run";
+    const [columns] = await query(`DESCRIBE SELECT * FROM '${dir}/scores.parquet'`);
+    expect(columns.map((c) => c.column_name)).not.toContain("note");
+    const registry = selectBenchmarks(await loadRegistry(), ["aci_bench"]);
+    const files = await siteFiles({dirs: [dir], registry, dataDir: "data", publishRestrictedText: false, seed: 0, resamples: 20, log: () => {}});
+    const table = tableFromIPC(files["bench/aci_bench.arrow"]);
+    expect(table.numRows).toBeGreaterThan(0);
+    expect(table.getChild("note")!.nullCount).toBe(table.numRows);
   });
 });
