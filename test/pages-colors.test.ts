@@ -115,6 +115,7 @@ describe("model colours", () => {
       ["/paper/table1", "#table1-status", "main", "circle", "stroke"],
       ["/paper/cost", "#cost-status", "main", "circle", "fill"],
       ["/paper/heatmap", "#heatmap-chart svg", "#heatmap-chart", "circle", "fill"],
+      ["/paper/categories", "#category-status", "main", "circle", "fill"],
       ["/cost", "#estimate-status", "main", "rect", "fill"]
     ] as const) {
       const opened = await openPage(site.harness, path, ready);
@@ -123,7 +124,7 @@ describe("model colours", () => {
       expectClean(opened);
       await opened.page.close();
     }
-    expect(colors).toHaveLength(6);
+    expect(colors).toHaveLength(7);
     expect(new Set(colors).size).toBe(1);
     expect(isGrey(colors[0])).toBe(false);
   });

@@ -5,9 +5,11 @@ import * as Plot from "npm:@observablehq/plot";
  * Draws `cells` ({row, column, value, note?, raw?}) with rows and columns in the given orders.
  * Values are on 0-1; a null value is drawn grey with a dash ("=" for a tie) and its note in the
  * tooltip. `groups` (column -> label) prints a group label above the first column of each group.
+ * `rowColors` (row -> colour) puts a dot in each row's colour between its label and its cells, so
+ * that rows that are models carry the colour they have on every page.
  * A plot wider than the page keeps its size (`width` is honoured) so that its container can scroll.
  */
-export function Heatmap(cells, {rows, columns, groups = null, width, rowLabel = null, columnLabel = null, legend = "score (0-1)", marginLeft = 200, marginBottom = 120, rotate = -45, cellHeight = 26, digits = 2} = {}) {
+export function Heatmap(cells, {rows, columns, groups = null, width, rowLabel = null, columnLabel = null, legend = "score (0-1)", marginLeft = 200, marginBottom = 120, rotate = -45, cellHeight = 26, digits = 2, rowColors = null} = {}) {
   const present = cells.filter((d) => d.value !== null);
   const missing = cells.filter((d) => d.value === null);
   const marginTop = groups ? 120 : 10;
@@ -23,6 +25,8 @@ export function Heatmap(cells, {rows, columns, groups = null, width, rowLabel = 
     color: {type: "linear", scheme: "blues", domain: [0, 1], legend: true, label: legend},
     marks: [
       Plot.axisX({anchor: "bottom", tickRotate: rotate, label: columnLabel}),
+      rowColors ? Plot.axisY({tickSize: 0, tickPadding: 18, label: rowLabel}) : null,
+      rowColors ? Plot.dot(rows, {y: (d) => d, frameAnchor: "left", dx: -9, r: 4.5, fill: (d) => rowColors(d), ariaLabel: (d) => d}) : null,
       groups ? Plot.axisX({anchor: "top", tickRotate: -30, tickSize: 0, label: null, fontWeight: "bold", tickFormat: (d) => groups.get(d) ?? ""}) : null,
       Plot.cell(missing, {x: "column", y: "row", fill: "#ddd", title: (d) => `${d.row}\n${d.column}\n${d.note ?? "no value"}`}),
       Plot.cell(present, {x: "column", y: "row", fill: "value", title: (d) => `${d.row}\n${d.column}\n${d.value.toFixed(3)}${d.raw !== undefined && d.raw !== null ? ` (raw ${d.raw})` : ""}`}),
