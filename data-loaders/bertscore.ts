@@ -13,6 +13,7 @@
  */
 import {keyWithText, type CacheKeyFields, type ResponseCache} from "./cache.ts";
 import type {TokenEmbedder} from "./embeddings.ts";
+import {promiseMemo} from "./promise-memo.ts";
 import type {Metric} from "./types.ts";
 
 /** Why a BERTScore value is null when no embedding server is configured. */
@@ -108,24 +109,11 @@ function scoreKey(embedder: TokenEmbedder, candidate: string, reference: string)
  * instance is compared with the same reference.
  */
 export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {references = 4096} = {}): BertScorer {
-  const memo = new Map<string, Promise<Float32Array[]>>();
-  const referenceVectors = (text: string) => {
-    let vectors = memo.get(text);
-    if (vectors) {
-      // Re-inserting keeps the map in least-recently-used order, so the oldest entry goes first.
-      memo.delete(text);
-    } else {
-      vectors = embedder.embed([text]).then(([m]) => m);
-      // A failed embedding is not kept, so the next answer asks again.
-      vectors.catch(() => memo.delete(text));
-      if (memo.size >= references) memo.delete(memo.keys().next().value!);
-    }
-    memo.set(text, vectors);
-    return vectors;
-  };
+  const referenceMemo = promiseMemo<Float32Array[]>(references);
+  const referenceVectors = (text: string) => referenceMemo.get(text, () => embedder.embed([text]).then(([m]) => m));
   // The three metrics (precision, recall, F1) of an answer ask for the same pair in turn; the
   // pair's promise is kept a while so that they share one computation.
-  const recent = new Map<string, Promise<BertScoreValue>>();
+  const recent = promiseMemo<BertScoreValue>(1024);
   const compute = async (key: string, keyText: string, fields: CacheKeyFields, candidate: string, reference: string): Promise<BertScoreValue> => {
     const hit = cache?.get(key);
     if (hit) return JSON.parse(hit.text) as BertScoreValue;
@@ -139,14 +127,7 @@ export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {refe
     if (!candidate.trim() || !reference.trim()) return Promise.resolve({precision: 0, recall: 0, f1: 0});
     const fields = scoreKey(embedder, candidate, reference);
     const {key, text} = keyWithText(fields);
-    let value = recent.get(key);
-    if (!value) {
-      value = compute(key, text, fields, candidate, reference);
-      value.catch(() => recent.delete(key));
-      if (recent.size >= 1024) recent.delete(recent.keys().next().value!);
-      recent.set(key, value);
-    }
-    return value;
+    return recent.get(key, () => compute(key, text, fields, candidate, reference));
   };
   return async (candidate, references) => {
     if (references.length === 0) throw new Error("no reference to compare with");

@@ -27,6 +27,7 @@
  */
 import {readFile} from "node:fs/promises";
 import {resolve} from "node:path";
+import {promiseMemo} from "./promise-memo.ts";
 import {SqlWorker, type QueryOutcome} from "./sql-worker.ts";
 import {sqliteFromStatements, type Rows, type SqlDatabase, type SqlValue} from "./sqljs.ts";
 import type {Answer, Instance, Metric, MetricValue, ScoringOptions} from "./types.ts";
@@ -208,20 +209,11 @@ function extraOf(instance: Instance): EhrSqlExtra {
  * query that was stopped is not run (and waited for) again. Outcomes in flight are shared too.
  * The memo is bounded so that a long run does not keep every result set in memory.
  */
-const results = new Map<string, Promise<QueryOutcome>>();
-const RESULT_MEMO_SIZE = 256;
+const results = promiseMemo<QueryOutcome>(256);
 
 /** The outcome of a query on the database at `path`. Rejects when the database cannot be (re)loaded. */
 function queryOutcome(path: string, sql: string, limit: number): Promise<QueryOutcome> {
-  const key = `${path}\u0000${limit}\u0000${sql}`;
-  let found = results.get(key);
-  if (!found) {
-    found = openSqliteFile(path).then((db) => db.query(sql, limit));
-    found.catch(() => results.delete(key));
-    if (results.size >= RESULT_MEMO_SIZE) results.delete(results.keys().next().value!);
-    results.set(key, found);
-  }
-  return found;
+  return results.get(`${path}\u0000${limit}\u0000${sql}`, () => openSqliteFile(path).then((db) => db.query(sql, limit)));
 }
 
 /** The note on the 0 of a predicted query that failed or was stopped, e.g. "predicted query failed: no such column: x". */
