@@ -12,6 +12,10 @@ import {publicUrl, type Endpoint} from "./models/openai.ts";
 
 /** An endpoint as written in the config file. */
 export interface EndpointSpec {
+  /** `openai` (default): any OpenAI-compatible server. `azure`: Azure OpenAI (needs `apiVersion`; models are deployment names). */
+  api?: "openai" | "azure";
+  /** Azure OpenAI's `api-version`, e.g. `2024-10-21`. */
+  apiVersion?: string;
   baseURL: string;
   /** Name of the environment variable holding the key (the key itself never goes in the file). */
   apiKeyEnv?: string;
@@ -157,6 +161,9 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     if (!e || typeof e.baseURL !== "string") throw new Error(`${where}: endpoints.${name}.baseURL must be a URL string`);
     if (new URL(e.baseURL).username || new URL(e.baseURL).password) throw new Error(`${where}: endpoints.${name}.baseURL must not contain credentials; use apiKeyEnv`);
     publicUrl(e.baseURL);
+    if (e.api !== undefined && e.api !== "openai" && e.api !== "azure") throw new Error(`${where}: endpoints.${name}.api must be "openai" or "azure", got ${JSON.stringify(e.api)}`);
+    if (e.api === "azure" && (typeof e.apiVersion !== "string" || !e.apiVersion)) throw new Error(`${where}: endpoints.${name}.apiVersion is required for an Azure OpenAI endpoint (e.g. "2024-10-21")`);
+    if (e.api !== "azure" && e.apiVersion !== undefined) throw new Error(`${where}: endpoints.${name}.apiVersion applies only to "api": "azure"`);
     const existing = endpoints.findIndex((x) => x.name === name);
     const endpoint: Endpoint = {
       name,
@@ -165,7 +172,8 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
       concurrency: positiveInt(e.concurrency, `endpoints.${name}.concurrency`, where) ?? concurrency,
       timeoutMs: positiveInt(e.timeoutMs, `endpoints.${name}.timeoutMs`, where) ?? 120_000,
       maxRetries: positiveInt(e.maxRetries, `endpoints.${name}.maxRetries`, where) ?? 4,
-      jsonMode: e.jsonMode ?? true
+      jsonMode: e.jsonMode ?? true,
+      ...(e.api === "azure" ? {azureApiVersion: e.apiVersion} : {})
     };
     if (existing >= 0) endpoints[existing] = endpoint;
     else endpoints.push(endpoint);

@@ -17,6 +17,8 @@ export interface FakeStats {
   embedTexts: number;
   /** Embedding requests that carried the FAKE_EXPECT_KEY bearer token. */
   embedAuthorized: number;
+  /** Azure OpenAI requests: all, those whose api-key header was FAKE_EXPECT_KEY, those with an Authorization header, api-versions seen. */
+  azure: {requests: number; keyed: number; bearer: number; versions: string[]};
 }
 
 /** A running fake endpoint. */

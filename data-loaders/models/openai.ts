@@ -6,7 +6,7 @@
  * retries are off (`maxRetries: 0`) so the scheduler alone decides. Token usage and latency are recorded. Failures throw after the retry
  * budget is spent; the runner turns them into rows with a reason.
  */
-import OpenAI from "openai";
+import OpenAI, {AzureOpenAI} from "openai";
 import type {ChatCompletion} from "openai/resources/chat/completions";
 import {defaultRetryPolicy, EndpointScheduler, MalformedResponseError, type RetryPolicy, type SchedulerStats} from "../scheduler.ts";
 import {nodeFetch} from "./transport.ts";
@@ -16,8 +16,14 @@ import type {GenerateRequest, Generation, Model} from "../types.ts";
 export interface Endpoint {
   /** Prefix of model ids on this endpoint (`openai` for the environment's endpoint). */
   name: string;
-  /** Base URL including `/v1`. Part of cache keys, so it must not carry credentials. */
+  /** Base URL including `/v1` (Azure OpenAI: the resource URL). Part of cache keys, so it must not carry credentials. */
   baseURL: string;
+  /**
+   * Set for Azure OpenAI: the `api-version` every request carries. Model names are then deployment
+   * names, requests go to `<baseURL>/openai/deployments/<name>/...` and the key travels in the
+   * `api-key` header, as Azure expects.
+   */
+  azureApiVersion?: string;
   apiKey: string | undefined;
   /** Requests in flight to this endpoint at most (the adaptive cap never exceeds it). */
   concurrency: number;
@@ -44,14 +50,18 @@ const connections = new WeakMap<Endpoint, Connection>();
 function connection(endpoint: Endpoint): Connection {
   let c = connections.get(endpoint);
   if (!c) {
-    const client = new OpenAI({
-      baseURL: endpoint.baseURL,
+    const options = {
       // Local servers usually accept any key; the SDK insists on one being set.
       apiKey: endpoint.apiKey ?? "not-needed",
       timeout: endpoint.timeoutMs,
       maxRetries: 0,
       fetch: endpoint.fetch ?? nodeFetch()
-    });
+    };
+    // The Azure client is given its base URL rather than the resource endpoint: given none, it
+    // would read OPENAI_BASE_URL from the environment, which belongs to the "openai" endpoint.
+    const client = endpoint.azureApiVersion
+      ? new AzureOpenAI({...options, baseURL: `${endpoint.baseURL.replace(/\/$/, "")}/openai`, apiVersion: endpoint.azureApiVersion})
+      : new OpenAI({...options, baseURL: endpoint.baseURL});
     const policy: RetryPolicy = {...defaultRetryPolicy, maxAttempts: endpoint.maxRetries + 1, ...endpoint.retry};
     c = {client, scheduler: new EndpointScheduler(Math.max(1, endpoint.concurrency), policy)};
     connections.set(endpoint, c);
@@ -155,6 +165,8 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
 
 /** Lists the model names an endpoint serves (`GET /models`). */
 export async function listModels(endpoint: Endpoint): Promise<string[]> {
+  // Azure lists the models a resource could deploy, not its deployments, which are what requests name.
+  if (endpoint.azureApiVersion) throw new Error("Azure OpenAI deployments cannot be listed");
   const client = new OpenAI({baseURL: endpoint.baseURL, apiKey: endpoint.apiKey ?? "not-needed", timeout: endpoint.timeoutMs, maxRetries: 1});
   const names: string[] = [];
   for await (const m of client.models.list()) names.push(m.id);
