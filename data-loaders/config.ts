@@ -58,6 +58,8 @@ export interface SuiteConfigSpec {
   outDir?: string;
   resources?: Record<string, string>;
   vendors?: Record<string, string>;
+  /** `max_tokens` of a model's answers on every benchmark, by model id (MedHELM: 4000 for reasoning models). */
+  modelMaxTokens?: Record<string, number>;
   /** Allow instance text of gated/private benchmarks in the built site (off by default). */
   publishRestrictedText?: boolean;
   /** What the site shows: run the suite at build time (default) and/or include other result folders. */
@@ -85,6 +87,8 @@ export interface SuiteConfig {
   outDir: string;
   resources: Record<string, string>;
   vendors: Record<string, string>;
+  /** `max_tokens` overrides by model id. */
+  modelMaxTokens: Record<string, number>;
   publishRestrictedText: boolean;
   /** The token-embedding server BERTScore uses, or null (BERTScore unscored). */
   bertscore: EmbeddingEndpoint | null;
@@ -195,6 +199,10 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     outDir: resolve(cwd, spec.outDir ?? "results/latest"),
     resources: spec.resources ?? {},
     vendors: spec.vendors ?? {},
+    modelMaxTokens: Object.fromEntries(Object.entries(spec.modelMaxTokens ?? {}).map(([id, n]) => {
+      if (positiveInt(n, `modelMaxTokens["${id}"]`, where) === 0) throw new Error(`${where}: modelMaxTokens["${id}"] must be at least 1`);
+      return [id, n];
+    })),
     publishRestrictedText: spec.publishRestrictedText ?? false,
     bertscore: spec.bertscore === undefined ? null : embeddingEndpoint(spec.bertscore, env, where),
     file: used,

@@ -66,7 +66,7 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
       const judgeTokens = new Map<string, {calls: number; input: number; output: number}>(input.judges.map((j) => [j.id, {calls: 0, input: 0, output: 0}]));
       const judges = input.judges.filter((j) => !((j.id === model.id && input.excludeSelfJudging) || (j.vendor === model.vendor && input.excludeSameVendorJudging)));
       for (const [i, instance] of instances.entries()) {
-        const request = answerRequest(benchmark, instance);
+        const request = answerRequest(benchmark, instance, model);
         // A known answer: a baseline's (computed, free) or one already in the cache.
         let answer: string | null = null;
         if (isBaseline) answer = (await model.generate(request, {benchmark, instance, seed: input.seed})).text;
@@ -83,7 +83,7 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
           if (output === null) {
             // MedHELM's bound: the judge reads the prompt plus a maximal answer.
             t.calls++;
-            t.input += promptTokens[i] + benchmark.maxTokens;
+            t.input += promptTokens[i] + (model.maxTokens ?? benchmark.maxTokens);
             t.output += JUDGE_MAX_TOKENS;
             continue;
           }
@@ -94,7 +94,7 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
           t.output += JUDGE_MAX_TOKENS;
         }
       }
-      const tokens = estimateTokens({promptTokens: uncached, maxTokens: benchmark.maxTokens, openEnded: false});
+      const tokens = estimateTokens({promptTokens: uncached, maxTokens: model.maxTokens ?? benchmark.maxTokens, openEnded: false});
       const price = input.priceOf(model.id);
       const modelUsd = uncached.length === 0 ? 0 : price ? costUsd({inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens}, price) : null;
       let juryUsd: number | null = 0;

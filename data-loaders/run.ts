@@ -123,9 +123,14 @@ export async function pool<T>(jobs: Iterable<T>, limit: number, work: (job: T) =
   await Promise.all(Array.from({length: Math.max(1, limit)}, worker));
 }
 
-/** The request a model answers for an instance. */
-export function answerRequest(benchmark: Benchmark, instance: Instance): GenerateRequest {
-  return {messages: promptMessages(benchmark, instance), maxTokens: benchmark.maxTokens, temperature: 0, stop: benchmark.stop};
+/** The request a model answers for an instance (with the model's own `maxTokens` when it has one). */
+export function answerRequest(benchmark: Benchmark, instance: Instance, model?: Pick<Model, "maxTokens">): GenerateRequest {
+  return {messages: promptMessages(benchmark, instance), maxTokens: model?.maxTokens ?? benchmark.maxTokens, temperature: 0, stop: benchmark.stop};
+}
+
+/** The instance's shared request as `model` sends it: the same object unless the model overrides `maxTokens`. */
+export function requestFor(request: GenerateRequest, model: Pick<Model, "maxTokens">): GenerateRequest {
+  return model.maxTokens === undefined || model.maxTokens === request.maxTokens ? request : {...request, maxTokens: model.maxTokens};
 }
 
 /** The request a judge answers for a model's output. */
@@ -293,7 +298,7 @@ export async function runSuite(plan: RunPlan, effects: RunEffects): Promise<RunS
           input_text: instance.input, choices_json: instance.choices ? JSON.stringify(instance.choices) : null,
           gold_text: instance.gold[0] ?? null, prompt_text: prompt, input_chars: prompt.length
         });
-        for (const model of l.models) yield {l, model, instance, request};
+        for (const model of l.models) yield {l, model, instance, request: requestFor(request, model)};
       }
       const main = benchmark.metrics.find((m) => m.name === benchmark.mainMetric);
       const mainRange = benchmark.rubric ? benchmark.rubric.scale : main!.range;

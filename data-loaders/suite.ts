@@ -157,7 +157,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
   // The manifest names endpoints by URL only; keys stay in the environment.
   const manifest = {
     benchmarks: benchmarks.map((b) => ({id: b.id, version: b.version})),
-    models: models.map((m) => ({id: m.id, kind: m.kind, vendor: m.vendor, endpoint: m.endpoint})),
+    models: models.map((m) => ({id: m.id, kind: m.kind, vendor: m.vendor, endpoint: m.endpoint, ...(m.maxTokens === undefined ? {} : {maxTokens: m.maxTokens})})),
     judges: judges.map((m) => ({id: m.id, vendor: m.vendor, endpoint: m.endpoint})),
     seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
     excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,

@@ -200,5 +200,11 @@ export interface Model {
   endpoint: string | null;
   /** Whether the model can answer this benchmark at all (baselines cover one answer format). */
   supports: (benchmark: Benchmark) => boolean;
+  /**
+   * Overrides every benchmark's `max_tokens` for this model's answers, as MedHELM's
+   * `num_output_tokens` run expander does for reasoning models (4000 for DeepSeek R1 and o3-mini),
+   * whose hidden reasoning would otherwise use up a one-token budget.
+   */
+  maxTokens?: number;
   generate: (request: GenerateRequest, context: GenerateContext) => Promise<Generation>;
 }

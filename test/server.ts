@@ -19,6 +19,8 @@ export interface FakeStats {
   embedAuthorized: number;
   /** Azure OpenAI requests: all, those whose api-key header was FAKE_EXPECT_KEY, those with an Authorization header, api-versions seen. */
   azure: {requests: number; keyed: number; bearer: number; versions: string[]};
+  /** FAKE_REASONING_MODELS: parameters refused with a 400, and the max_completion_tokens values seen. */
+  reasoning: {refused: number; maxCompletionTokens: number[]};
 }
 
 /** A running fake endpoint. */

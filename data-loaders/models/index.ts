@@ -33,7 +33,9 @@ export function resolveModel(id: string, config: SuiteConfig): Model {
     const hint = prefix === "openai" ? "; set OPENAI_BASE_URL or OPENAI_API_KEY" : "";
     throw new Error(`unknown model provider: ${prefix} in ${id} (configured: ${known}${hint})`);
   }
-  return openaiModel(endpoint, name, config.vendors[id]);
+  const model = openaiModel(endpoint, name, config.vendors[id]);
+  const maxTokens = config.modelMaxTokens[id];
+  return maxTokens === undefined ? model : {...model, maxTokens};
 }
 
 /**

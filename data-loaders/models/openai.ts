@@ -101,22 +101,58 @@ export function publicUrl(url: string): string {
   }
 }
 
+/** Request parameters a server can refuse, each with a way around it. */
+export type Refusable = "json" | "maxTokens" | "temperature" | "stop";
+
+/**
+ * Which parameter a 400 answer refuses, from its message, or null. Servers differ in what they
+ * take: some compatible servers reject `response_format`, and OpenAI's reasoning models (o1, o3,
+ * o4-mini, GPT-5) want `max_completion_tokens` instead of `max_tokens`, take only the default
+ * temperature and no `stop`.
+ */
+export function refusedParameter(message: string): Refusable | null {
+  if (/max_tokens/i.test(message) && /max_completion_tokens/i.test(message)) return "maxTokens";
+  if (/response_format|json/i.test(message)) return "json";
+  if (/temperature/i.test(message)) return "temperature";
+  if (/\bstop\b/i.test(message)) return "stop";
+  return null;
+}
+
+/** Cuts `text` at the first of the stop sequences, as a server that honours `stop` would. */
+export function cutAtStop(text: string, stop: readonly string[]): string {
+  let end = text.length;
+  for (const s of stop) {
+    const at = s ? text.indexOf(s) : -1;
+    if (at >= 0 && at < end) end = at;
+  }
+  return text.slice(0, end);
+}
+
+/** The parameter of `request` that a failed call's 400 answer refuses, or null. */
+function refusalOf(error: unknown, request: GenerateRequest): Refusable | null {
+  if (!(error instanceof OpenAI.APIError) || error.status !== 400) return null;
+  const parameter = refusedParameter(error.message);
+  if ((parameter === "json" && !request.json) || (parameter === "stop" && !request.stop?.length)) return null;
+  return parameter;
+}
+
 /** A model `<endpoint.name>/<name>` served by `endpoint`. */
 export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): Model {
   const {client, scheduler} = connection(endpoint);
-  let jsonMode = endpoint.jsonMode;
+  // What this model's server refused so far; each refusal is learned once and then worked around.
+  const refused = new Set<Refusable>(endpoint.jsonMode ? [] : ["json"]);
   // One exchange: the SDK builds the request and turns error statuses into typed errors; the body
   // of a success is read here, which skips the SDK's response post-processing (about a tenth of
   // its CPU per call) and gives the rate-limit headers for free.
-  const exchange = async (request: GenerateRequest, json: boolean) => {
+  const exchange = async (request: GenerateRequest) => {
     const response = await client.chat.completions
       .create({
         model: name,
         messages: request.messages,
-        max_tokens: request.maxTokens,
-        temperature: request.temperature,
-        ...(request.stop?.length ? {stop: request.stop} : {}),
-        ...(json ? {response_format: {type: "json_object" as const}} : {})
+        ...(refused.has("maxTokens") ? {max_completion_tokens: request.maxTokens} : {max_tokens: request.maxTokens}),
+        ...(refused.has("temperature") ? {} : {temperature: request.temperature}),
+        ...(request.stop?.length && !refused.has("stop") ? {stop: request.stop} : {}),
+        ...(request.json && !refused.has("json") ? {response_format: {type: "json_object" as const}} : {})
       })
       .asResponse();
     const data = (await response.json()) as ChatCompletion;
@@ -125,9 +161,18 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
   };
   // One attempt. The transport resolves only once the whole body is in, so the SDK's timeout
   // (which aborts the connection) covers a body that never finishes too.
-  const attempt = async (request: GenerateRequest, json: boolean) => {
+  const attempt = async (request: GenerateRequest) => {
     const started = performance.now();
-    const data = await exchange(request, json);
+    let data;
+    try {
+      data = await exchange(request);
+    } catch (error) {
+      // A refusal is learned here, before the scheduler frees the slot, so that the requests
+      // waiting for it are built without the refused parameter.
+      const parameter = refusalOf(error, request);
+      if (parameter) refused.add(parameter);
+      throw error;
+    }
     const choice = data?.choices?.[0];
     if (!choice) throw new MalformedResponseError("no choices");
     return {data, choice, latencyMs: performance.now() - started};
@@ -140,19 +185,24 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
     supports: () => true,
     async generate(request): Promise<Generation> {
       let result;
-      try {
-        result = await scheduler.run(() => attempt(request, Boolean(request.json && jsonMode)));
-      } catch (error) {
-        // Some compatible servers reject response_format; remember that and ask again without it.
-        const last = (error as {last?: unknown}).last ?? error;
-        if (request.json && jsonMode && last instanceof OpenAI.APIError && last.status === 400 && /response_format|json/i.test(last.message)) {
-          jsonMode = false;
-          result = await scheduler.run(() => attempt(request, false));
-        } else throw error;
+      // The request is asked again after each refusal, without the refused parameter; a second
+      // refusal of the same parameter for this request is final, so this ends.
+      const met = new Set<Refusable>();
+      for (;;) {
+        try {
+          result = await scheduler.run(() => attempt(request));
+          break;
+        } catch (error) {
+          const parameter = refusalOf((error as {last?: unknown}).last ?? error, request);
+          if (parameter === null || met.has(parameter)) throw error;
+          met.add(parameter);
+        }
       }
       const {data, choice, latencyMs} = result;
+      const content = choice.message?.content ?? "";
       return {
-        text: choice.message?.content ?? "",
+        // Without `stop` on the server the answer is cut here, so it reads as the benchmark expects.
+        text: refused.has("stop") && request.stop?.length ? cutAtStop(content, request.stop) : content,
         inputTokens: data.usage?.prompt_tokens ?? null,
         outputTokens: data.usage?.completion_tokens ?? null,
         latencyMs,
