@@ -5,6 +5,7 @@ import {fileURLToPath} from "node:url";
 import {analyzeAgreement, DEFAULT_SEED, type AgreementResult} from "../agreement.ts";
 import {parseFlags, UsageError, type Command} from "../command.ts";
 import {readRatings} from "../ratings.ts";
+import {textTable} from "../text-table.ts";
 
 /** The clinician ratings of the MedHELM paper, shipped with the project. */
 export const BUNDLED_RATINGS = fileURLToPath(new URL("../../reference/medhelm-paper/clinician-ratings.csv", import.meta.url));
@@ -101,7 +102,5 @@ function table(results: readonly AgreementResult[]): string {
       cell(f.rouge_l_icc3k_z)
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()}\n`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("");
+  return `${textTable(header, rows, {labels: header.length})}\n`;
 }

@@ -6,6 +6,7 @@
 import {parseFlags, UsageError, type Command} from "../command.ts";
 import {reproducePaper, type PaperTables} from "../paper.ts";
 import {categories} from "../taxonomy.ts";
+import {fixed, textTable} from "../text-table.ts";
 
 const usage = `usage: medhelm reproduce [--format json|table] [--version v1|v2]
 
@@ -19,23 +20,13 @@ subcategory scores, category win rates and cost totals from reference/medhelm-pa
 
 type Version = "v1" | "v2";
 
-/** A number for a text table: fixed decimals, or a dash for a missing value. */
-const fmt = (v: number | null, digits = 3): string => (v === null ? "-" : v.toFixed(digits));
-
-/** Left-aligned first column, right-aligned numbers, two spaces between columns. */
-function textTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-
 /** One value per model and group, laid out with models as rows and groups as columns. */
 function pivot<R extends {model: string}>(tables: PaperTables, rows: R[], groupKey: keyof R, valueKey: keyof R, groups: string[], labels: string[]): string {
   const body = tables.models.map(({model, name}) => [
     name,
     ...groups.map((g) => {
       const hit = rows.find((r) => r.model === model && r[groupKey] === g);
-      return fmt(hit ? (hit[valueKey] as number | null) : null);
+      return fixed(hit ? (hit[valueKey] as number | null) : null);
     })
   ]);
   return textTable(["Model", ...labels], body);
@@ -50,7 +41,7 @@ function renderTables(version: Version, t: PaperTables): string {
   const sections = [
     `${version}: ${t.benchmarks.length} benchmarks, ${t.models.length} models`,
     "Table 1",
-    textTable(["Model", "Win rate", "Win SD", "Macro-avg", "SD"], t.table1.map((r) => [name(r.model), fmt(r.win_rate), fmt(r.win_sd), fmt(r.macro_avg), fmt(r.sd)])),
+    textTable(["Model", "Win rate", "Win SD", "Macro-avg", "SD"], t.table1.map((r) => [name(r.model), fixed(r.win_rate), fixed(r.win_sd), fixed(r.macro_avg), fixed(r.sd)])),
     "Category scores (mean normalized score)",
     pivot(t, t.category_scores, "category", "score", categoryIds, categoryLabels),
     "Category win rates",
@@ -59,10 +50,10 @@ function renderTables(version: Version, t: PaperTables): string {
     "Subcategory scores (mean normalized score)",
     textTable(
       ["Subcategory", ...t.models.map((m) => m.name)],
-      subcategoryIds.map((s) => [s, ...t.models.map(({model}) => fmt(t.subcategory_scores.find((r) => r.model === model && r.subcategory === s)?.score ?? null))])
+      subcategoryIds.map((s) => [s, ...t.models.map(({model}) => fixed(t.subcategory_scores.find((r) => r.model === model && r.subcategory === s)?.score ?? null))])
     ),
     "Estimated cost (USD)",
-    textTable(["Model", "Benchmark", "Jury", "Total"], t.costs.map((c) => [name(c.model), fmt(c.benchmark_cost, 2), fmt(c.jury_cost, 2), fmt(c.total_cost, 2)]))
+    textTable(["Model", "Benchmark", "Jury", "Total"], t.costs.map((c) => [name(c.model), fixed(c.benchmark_cost, 2), fixed(c.jury_cost, 2), fixed(c.total_cost, 2)]))
   ];
   return sections.join("\n\n");
 }

@@ -4,6 +4,7 @@ import {progressPrinter} from "../progress.ts";
 import type {EstimateRow} from "../estimate.ts";
 import {humanCount} from "../progress.ts";
 import {estimateConfigured, runConfigured, type RunFlags} from "../suite.ts";
+import {textTable} from "../text-table.ts";
 
 const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
 
@@ -84,9 +85,7 @@ export function estimateTable(rows: readonly EstimateRow[], total: Omit<Estimate
     r.benchmark, r.model, String(r.instances), String(r.cached_answers), String(r.calls), humanCount(r.input_tokens), humanCount(r.output_tokens),
     String(r.judge_calls), humanCount(r.judge_input_tokens), humanCount(r.judge_output_tokens), usd(r.model_usd), usd(r.jury_usd), usd(r.total_usd)
   ];
-  const table = [head, ...rows.map(line), line({...total, benchmark: "total", model: ""})];
-  const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const text = table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd()).join("\n");
+  const text = textTable(head, [...rows.map(line), line({...total, benchmark: "total", model: ""})], {labels: 2, rule: false});
   return `${text}\n\nUpper bound (MedHELM's method): every answer at max_tokens, each judge writing 4096 tokens; cached calls excluded; "?" = no list price.\n`;
 }
 
