@@ -1,0 +1,121 @@
+/**
+ * `medhelm leaderboard`: the site's leaderboard in the terminal, for scripts and CI jobs that need
+ * the ranking without building the site. The numbers are the site's own: the result folders go
+ * through the same table derivation (`siteFiles`), and the `win_rates` table is printed, so a
+ * ranking here and on the published site cannot disagree.
+ */
+import {existsSync} from "node:fs";
+import {resolve} from "node:path";
+import {tableFromIPC} from "apache-arrow";
+import {csvFormat} from "d3-dsv";
+import {parseFlags, UsageError, type Command} from "../command.ts";
+import {loadConfig} from "../config.ts";
+import {siteFiles} from "../site.ts";
+import {tableNames} from "../tables.ts";
+import {categories} from "../taxonomy.ts";
+import {fixed, textTable} from "../text-table.ts";
+
+const usage = `usage: medhelm leaderboard [--results DIR[,DIR...]] [--scope all|<category>] [--format table|json|csv]
+                          [--resamples N] [--seed N] [--config FILE]
+
+Ranks the entries of result folders (written by "medhelm run" or "medhelm import-helm") by HELM's
+mean win rate over the benchmarks they share, with a 95 % bootstrap interval of the win rate and
+of the rank (instances resampled within each benchmark), and the macro-average of normalized
+main-metric scores: the numbers of the site's leaderboard.
+
+  --results DIR,...    result folders (default: the config's outDir, results/latest)
+  --scope S            "all" benchmarks (default) or one category: ${categories.map((c) => c.id).join(", ")}
+  --format F           table (default), json or csv
+  --resamples N        bootstrap resamples (default 1000)
+  --seed N             bootstrap seed (default: the config's seed, else 0)
+  --config FILE        configuration file (default medhelm.config.json)
+  -h, --help           show this help`;
+
+/** One printed row: an entry of the leaderboard within the scope. */
+export interface LeaderboardRow {
+  rank: number | null;
+  rank_low: number | null;
+  rank_high: number | null;
+  label: string;
+  model: string;
+  source: string;
+  model_kind: string;
+  win_rate: number | null;
+  win_rate_low: number | null;
+  win_rate_high: number | null;
+  macro_avg: number | null;
+  n_benchmarks: number;
+}
+
+const columns: (keyof LeaderboardRow)[] = ["rank", "rank_low", "rank_high", "label", "model", "source", "model_kind", "win_rate", "win_rate_low", "win_rate_high", "macro_avg", "n_benchmarks"];
+
+/** Plain numbers from an Arrow cell (Int32 columns can come back as other numeric types). */
+const plain = (value: unknown): unknown => (typeof value === "bigint" ? Number(value) : value);
+
+/** The human-readable table: rank with its range, entry, win rate with its interval, macro-average. */
+function render(rows: readonly LeaderboardRow[]): string {
+  const range = (r: LeaderboardRow) => (r.rank === null ? "-" : `${r.rank} (${fixed(r.rank_low, 0)}-${fixed(r.rank_high, 0)})`);
+  const interval = (r: LeaderboardRow) => (r.win_rate === null ? "-" : `[${fixed(r.win_rate_low)}, ${fixed(r.win_rate_high)}]`);
+  return textTable(
+    ["Rank (95 %)", "Entry", "Source", "Win rate", "95 % CI", "Macro-avg", "Benchmarks"],
+    rows.map((r) => [range(r), r.label, r.source, fixed(r.win_rate), interval(r), fixed(r.macro_avg), String(r.n_benchmarks)]),
+    {labels: 3}
+  );
+}
+
+const command: Command = {
+  name: "leaderboard",
+  summary: "rank the models of result folders by HELM's mean win rate, with intervals (the site's leaderboard)",
+  usage,
+  async run(args, io) {
+    const {values} = parseFlags({
+      args,
+      options: {
+        results: {type: "string"}, scope: {type: "string", default: "all"}, format: {type: "string", default: "table"},
+        resamples: {type: "string", default: "1000"}, seed: {type: "string"}, config: {type: "string"}, help: {type: "boolean", short: "h"}
+      },
+      allowPositionals: false
+    });
+    if (values.help) {
+      io.stdout(`${usage}\n`);
+      return 0;
+    }
+    const format = values.format!;
+    if (!["table", "json", "csv"].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
+    const scope = values.scope!;
+    if (scope !== "all" && !categories.some((c) => c.id === scope)) throw new UsageError(`--scope must be "all" or a category id (${categories.map((c) => c.id).join(", ")}), got ${scope}`);
+    const integer = (text: string, flag: string, min: number) => {
+      if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got ${text}`);
+      return Number(text);
+    };
+    const resamples = integer(values.resamples!, "--resamples", 1);
+    let config;
+    try {
+      config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const seed = values.seed === undefined ? config.seed : integer(values.seed, "--seed", 0);
+    const dirs = values.results === undefined ? [config.outDir] : values.results.split(",").map((d) => d.trim()).filter(Boolean).map((d) => resolve(io.cwd, d));
+    if (dirs.length === 0) throw new UsageError("--results names no folder");
+    for (const dir of dirs) {
+      const missing = tableNames.filter((t) => !existsSync(resolve(dir, `${t}.parquet`)));
+      if (missing.length) throw new UsageError(`${dir} is not a result folder (no ${missing.join(", ")}.parquet); run "medhelm run" or pass --results`);
+    }
+
+    const files = await siteFiles({dirs, registry: [], dataDir: config.dataDir, publishRestrictedText: false, seed, resamples, log: () => {}});
+    const rows = tableFromIPC(files["win_rates.arrow"]).toArray()
+      .map((row) => row.toJSON() as Record<string, unknown>)
+      .filter((row) => row.scope === scope)
+      .map((row) => Object.fromEntries(columns.map((c) => [c, plain(row[c]) ?? null])) as unknown as LeaderboardRow);
+    if (format === "json") io.stdout(`${JSON.stringify({results: dirs, scope, seed, resamples, entries: rows}, null, 2)}\n`);
+    else if (format === "csv") io.stdout(`${csvFormat(rows as unknown as Record<string, unknown>[] as {[key: string]: string}[], columns)}\n`);
+    else {
+      const scopeName = scope === "all" ? "all benchmarks" : categories.find((c) => c.id === scope)!.name;
+      io.stdout(`${render(rows)}\n\nMean win rate over ${scopeName} (HELM's algorithm); 95 % intervals from ${resamples} bootstrap resamples of instances, seed ${seed}.\n`);
+    }
+    return 0;
+  }
+};
+
+export default command;
