@@ -24,7 +24,7 @@ import {queryToArrowIPC} from "./arrow.ts";
 import {loadConfig} from "./config.ts";
 import {insertRows, rowsOf, type ColumnType} from "./duckdb-rows.ts";
 import {memoryConnection, sqlString} from "./parquet.ts";
-import {dataAvailable, loadRegistry} from "./registry.ts";
+import {catalogueWith, dataAvailable, loadRegistry} from "./registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./site-costs.ts";
 import {partitionByKey, partsFor, runParts} from "./site-parallel.ts";
 import {
@@ -34,7 +34,7 @@ import {
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
 import {runConfigured} from "./suite.ts";
 import {schemas, tableNames} from "./tables.ts";
-import {catalogue, categories, subcategories} from "./taxonomy.ts";
+import {categories, subcategories} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
 
 /** Where the site's results come from. */
@@ -161,11 +161,13 @@ async function loadResults(connection: DuckDBConnection, dirs: readonly string[]
 }
 
 /**
- * The catalogue: every MedHELM benchmark (taxonomy order), with registry facts for those that
- * have a benchmark file (and so a page), plus any benchmark found only in the results.
+ * The catalogue: every MedHELM benchmark (taxonomy order) and then every other registered
+ * benchmark (a team's own), with registry facts for those that have a benchmark file (and so a
+ * page), plus any benchmark found only in the results.
  */
 async function createCatalogue(connection: DuckDBConnection, input: SiteInput): Promise<void> {
-  const rows: Array<Record<string, unknown>> = catalogue.map((entry, position) => {
+  const entries = catalogueWith(input.registry);
+  const rows: Array<Record<string, unknown>> = entries.map((entry, position) => {
     const b = input.registry.find((r) => r.id === entry.id);
     const sub = subcategories.find((s) => s.id === entry.subcategory)!;
     const cat = categories.find((c) => c.id === sub.category)!;
@@ -179,7 +181,7 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
   const foreign = await rowsOf(connection, `
     SELECT benchmark, any_value(name) AS name, any_value(category) AS category, any_value(subcategory) AS subcategory,
       coalesce(any_value(access), 'private') AS access, bool_or(open_ended) AS open_ended, any_value(main_metric) AS main_metric
-    FROM benchmarks WHERE benchmark NOT IN (${catalogue.map((e) => sqlString(e.id)).join(", ")}) GROUP BY benchmark ORDER BY benchmark`);
+    FROM benchmarks WHERE benchmark NOT IN (${entries.map((e) => sqlString(e.id)).join(", ")}) GROUP BY benchmark ORDER BY benchmark`);
   for (const f of foreign) {
     const cat = categories.find((c) => c.id === f.category);
     const sub = subcategories.find((s) => s.id === f.subcategory);

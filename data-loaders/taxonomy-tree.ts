@@ -5,8 +5,8 @@
  * unreadable data is a state with a reason, never a failure of the build.
  */
 import {loadConfig} from "./config.ts";
-import {dataAvailable, dataDirOf, loadRegistry} from "./registry.ts";
-import {catalogue, categories, subcategories, subcategory, type Access} from "./taxonomy.ts";
+import {catalogueWith, dataAvailable, dataDirOf, loadRegistry} from "./registry.ts";
+import {categories, subcategories, subcategory, type Access} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
 
 /** Where a benchmark stands in this workbench. */
@@ -50,12 +50,13 @@ export interface TaxonomyTree {
 export type InstanceCounter = (benchmark: Benchmark) => Promise<number>;
 
 /**
- * Places every catalogue benchmark in the tree. `registry` holds the implemented benchmarks,
- * `available` says whether one's data is present, and `count` reads its instances.
+ * Places every catalogue benchmark in the tree, then the registered benchmarks outside MedHELM's
+ * catalogue. `registry` holds the implemented benchmarks, `available` says whether one's data is
+ * present, and `count` reads its instances.
  */
 export async function taxonomyTree(registry: readonly Benchmark[], available: (b: Benchmark) => boolean, count: InstanceCounter): Promise<TaxonomyTree> {
   const benchmarks: TreeBenchmark[] = [];
-  for (const entry of catalogue) {
+  for (const entry of catalogueWith(registry)) {
     const b = registry.find((r) => r.id === entry.id);
     const hasData = b ? available(b) : false;
     let instances: number | null = null;

@@ -146,6 +146,22 @@ export interface BenchmarkSpec {
   rubric?: Rubric;
   /** Cap on evaluated instances (MedHELM default 1000). */
   maxEvalInstances?: number;
+  /**
+   * The taxonomy facts of a benchmark that is not one of MedHELM's 37 (a team's own): display
+   * name, MedHELM subcategory (its category follows), access tier and the clinical task it
+   * instantiates. MedHELM's benchmarks take these from the catalogue in taxonomy.ts and must not
+   * set them; whether a benchmark is open-ended follows from its rubric.
+   */
+  catalogue?: CustomCatalogue;
+}
+
+/** Taxonomy facts of a benchmark outside MedHELM's catalogue (see `BenchmarkSpec.catalogue`). */
+export interface CustomCatalogue {
+  name: string;
+  /** One of the 22 subcategory ids of taxonomy.ts, e.g. `planning_treatments`. */
+  subcategory: string;
+  access: Access;
+  task: string;
 }
 
 /** A registered benchmark: the spec plus its catalogue metadata and resolved data folder. */
