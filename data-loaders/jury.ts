@@ -35,6 +35,24 @@ export interface Verdict {
   criteria: CriterionVerdict[];
 }
 
+/**
+ * The JSON schema of a verdict: one object per criterion with an integer score on the rubric's
+ * scale and an explanation, nothing else. Scores are an enum rather than a minimum and maximum,
+ * which strict structured-output modes do not all accept.
+ */
+export function verdictSchema(rubric: Rubric): {name: string; schema: Record<string, unknown>} {
+  const [lo, hi] = rubric.scale;
+  const scores = Array.from({length: hi - lo + 1}, (_, i) => lo + i);
+  const names = Object.keys(rubric.criteria);
+  const criterion = {
+    type: "object",
+    properties: {score: {type: "integer", enum: scores}, explanation: {type: "string"}},
+    required: ["score", "explanation"],
+    additionalProperties: false
+  };
+  return {name: "jury_verdict", schema: {type: "object", properties: Object.fromEntries(names.map((n) => [n, criterion])), required: names, additionalProperties: false}};
+}
+
 /** The judge prompt for one answer (our wording of MedHELM's annotator templates). */
 export function judgePrompt(rubric: Rubric, {input, response, gold}: {input: string; response: string; gold: string}): string {
   const [lo, hi] = rubric.scale;

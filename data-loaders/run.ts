@@ -12,7 +12,7 @@ import * as crypto from "node:crypto";
 import {batchedSink} from "./batch-sink.ts";
 import {canonicalJson, keyWithText, replay, sha256, type CacheKeyFields, type CacheLabel, type ResponseCache} from "./cache.ts";
 import {JUDGE_MAX_TOKENS} from "./costs.ts";
-import {aggregateJury, failedVerdict, judgeMessages, parseVerdict, type Verdict} from "./jury.ts";
+import {aggregateJury, failedVerdict, judgeMessages, parseVerdict, verdictSchema, type Verdict} from "./jury.ts";
 import {scoreAnswer} from "./metrics.ts";
 import type {TableSink} from "./parquet.ts";
 import {costUsd, type Price} from "./prices.ts";
@@ -135,7 +135,7 @@ export function requestFor(request: GenerateRequest, model: Pick<Model, "maxToke
 
 /** The request a judge answers for a model's output. */
 export function judgeRequest(rubric: Rubric, instance: Instance, output: string): GenerateRequest {
-  return {messages: judgeMessages(rubric, instance, output), maxTokens: JUDGE_MAX_TOKENS, temperature: 0, json: true};
+  return {messages: judgeMessages(rubric, instance, output), maxTokens: JUDGE_MAX_TOKENS, temperature: 0, json: true, schema: verdictSchema(rubric)};
 }
 
 /** The judge prompt version that enters judge cache keys. */

@@ -184,6 +184,12 @@ export interface GenerateRequest {
   stop?: string[];
   /** Ask for a JSON object when the endpoint supports it (judges). */
   json?: boolean;
+  /**
+   * The JSON schema the answer must follow, sent as structured output where the endpoint takes it
+   * (otherwise plain JSON mode). Not part of the cache key: it is derived from the rubric, which
+   * the judge prompt and the cache key's purpose already cover.
+   */
+  schema?: {name: string; schema: Record<string, unknown>};
 }
 
 /** Context that baselines need and real models ignore; never part of a cache key. */

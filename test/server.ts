@@ -21,6 +21,8 @@ export interface FakeStats {
   azure: {requests: number; keyed: number; bearer: number; versions: string[]};
   /** FAKE_REASONING_MODELS: parameters refused with a 400, and the max_completion_tokens values seen. */
   reasoning: {refused: number; maxCompletionTokens: number[]};
+  /** Answered requests by response format (FAKE_JSON_SCHEMA refusals are not counted). */
+  responseFormats: {json_schema: number; json_object: number; none: number};
 }
 
 /** A running fake endpoint. */

@@ -101,8 +101,8 @@ export function publicUrl(url: string): string {
   }
 }
 
-/** Request parameters a server can refuse, each with a way around it. */
-export type Refusable = "json" | "maxTokens" | "temperature" | "stop";
+/** Request parameters a server can refuse, each with a way around it (structured output falls back to JSON mode). */
+export type Refusable = "schema" | "json" | "maxTokens" | "temperature" | "stop";
 
 /**
  * Which parameter a 400 answer refuses, from its message, or null. Servers differ in what they
@@ -112,6 +112,7 @@ export type Refusable = "json" | "maxTokens" | "temperature" | "stop";
  */
 export function refusedParameter(message: string): Refusable | null {
   if (/max_tokens/i.test(message) && /max_completion_tokens/i.test(message)) return "maxTokens";
+  if (/json_schema|structured output/i.test(message)) return "schema";
   if (/response_format|json/i.test(message)) return "json";
   if (/temperature/i.test(message)) return "temperature";
   if (/\bstop\b/i.test(message)) return "stop";
@@ -128,12 +129,37 @@ export function cutAtStop(text: string, stop: readonly string[]): string {
   return text.slice(0, end);
 }
 
-/** The parameter of `request` that a failed call's 400 answer refuses, or null. */
-function refusalOf(error: unknown, request: GenerateRequest): Refusable | null {
+/** What an attempt sent of the parameters a server may refuse. */
+interface Sent {
+  format: "schema" | "json" | "none";
+  maxTokens: "max_tokens" | "max_completion_tokens";
+  temperature: boolean;
+  stop: boolean;
+}
+
+/**
+ * The parameter a failed attempt's 400 answer refuses, among those the attempt sent, or null. A
+ * refusal of the response format gives up the format that was sent: structured output first, so
+ * that plain JSON mode is still tried, then JSON mode.
+ */
+function refusalOf(error: unknown, sent: Sent): Refusable | null {
   if (!(error instanceof OpenAI.APIError) || error.status !== 400) return null;
   const parameter = refusedParameter(error.message);
-  if ((parameter === "json" && !request.json) || (parameter === "stop" && !request.stop?.length)) return null;
-  return parameter;
+  if (parameter === "schema" || parameter === "json") return sent.format === "none" ? null : sent.format;
+  if (parameter === "maxTokens") return sent.maxTokens === "max_tokens" ? parameter : null;
+  if (parameter === "temperature") return sent.temperature ? parameter : null;
+  if (parameter === "stop") return sent.stop ? parameter : null;
+  return null;
+}
+
+/** A refusal learned by an attempt, carried to the request's retry loop with the error. */
+class Refused extends Error {
+  /** Still a 400 to the scheduler, which never retries one by itself. */
+  readonly status = 400;
+  constructor(readonly cause: unknown, readonly parameter: Refusable) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = "Refused";
+  }
 }
 
 /** A model `<endpoint.name>/<name>` served by `endpoint`. */
@@ -141,18 +167,27 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
   const {client, scheduler} = connection(endpoint);
   // What this model's server refused so far; each refusal is learned once and then worked around.
   const refused = new Set<Refusable>(endpoint.jsonMode ? [] : ["json"]);
+  // What an attempt of `request` sends, given what the server has refused so far.
+  const plan = (request: GenerateRequest): Sent => ({
+    format: !request.json || refused.has("json") ? "none" : request.schema && !refused.has("schema") ? "schema" : "json",
+    maxTokens: refused.has("maxTokens") ? "max_completion_tokens" : "max_tokens",
+    temperature: !refused.has("temperature"),
+    stop: Boolean(request.stop?.length) && !refused.has("stop")
+  });
   // One exchange: the SDK builds the request and turns error statuses into typed errors; the body
   // of a success is read here, which skips the SDK's response post-processing (about a tenth of
   // its CPU per call) and gives the rate-limit headers for free.
-  const exchange = async (request: GenerateRequest) => {
+  const exchange = async (request: GenerateRequest, sent: Sent) => {
     const response = await client.chat.completions
       .create({
         model: name,
         messages: request.messages,
-        ...(refused.has("maxTokens") ? {max_completion_tokens: request.maxTokens} : {max_tokens: request.maxTokens}),
-        ...(refused.has("temperature") ? {} : {temperature: request.temperature}),
-        ...(request.stop?.length && !refused.has("stop") ? {stop: request.stop} : {}),
-        ...(request.json && !refused.has("json") ? {response_format: {type: "json_object" as const}} : {})
+        [sent.maxTokens]: request.maxTokens,
+        ...(sent.temperature ? {temperature: request.temperature} : {}),
+        ...(sent.stop ? {stop: request.stop} : {}),
+        ...(sent.format === "schema"
+          ? {response_format: {type: "json_schema" as const, json_schema: {name: request.schema!.name, schema: request.schema!.schema, strict: true}}}
+          : sent.format === "json" ? {response_format: {type: "json_object" as const}} : {})
       })
       .asResponse();
     const data = (await response.json()) as ChatCompletion;
@@ -163,15 +198,17 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
   // (which aborts the connection) covers a body that never finishes too.
   const attempt = async (request: GenerateRequest) => {
     const started = performance.now();
+    const sent = plan(request);
     let data;
     try {
-      data = await exchange(request);
+      data = await exchange(request, sent);
     } catch (error) {
       // A refusal is learned here, before the scheduler frees the slot, so that the requests
       // waiting for it are built without the refused parameter.
-      const parameter = refusalOf(error, request);
-      if (parameter) refused.add(parameter);
-      throw error;
+      const parameter = refusalOf(error, sent);
+      if (parameter === null) throw error;
+      refused.add(parameter);
+      throw new Refused(error, parameter);
     }
     const choice = data?.choices?.[0];
     if (!choice) throw new MalformedResponseError("no choices");
@@ -185,17 +222,17 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
     supports: () => true,
     async generate(request): Promise<Generation> {
       let result;
-      // The request is asked again after each refusal, without the refused parameter; a second
-      // refusal of the same parameter for this request is final, so this ends.
+      // The request is asked again after each refusal, without the refused parameter; each
+      // parameter can be refused once per request, so this ends.
       const met = new Set<Refusable>();
       for (;;) {
         try {
           result = await scheduler.run(() => attempt(request));
           break;
         } catch (error) {
-          const parameter = refusalOf((error as {last?: unknown}).last ?? error, request);
-          if (parameter === null || met.has(parameter)) throw error;
-          met.add(parameter);
+          const last = (error as {last?: unknown}).last ?? error;
+          if (!(last instanceof Refused) || met.has(last.parameter)) throw last instanceof Refused ? last.cause : error;
+          met.add(last.parameter);
         }
       }
       const {data, choice, latencyMs} = result;
