@@ -3,17 +3,15 @@
  * the configured api-version and the key in the `api-key` header, the run records answers like any
  * other, and the configuration names what is missing.
  */
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {loadConfig} from "../data-loaders/config.ts";
 import {query} from "./parquet-read.ts";
+import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
-const exec = promisify(execFile);
 const KEY = "azure-test-key-5521";
 let server: FakeServer;
 let dir: string;
@@ -33,15 +31,14 @@ function project(config: unknown): string {
   return cwd;
 }
 
-const medhelm = (cwd: string, args: string[]) =>
-  exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? "", AZ_KEY: KEY}});
+const run = (cwd: string, args: string[]) => medhelm(args, {cwd, env: {AZ_KEY: KEY}});
 
 const azure = {api: "azure", baseURL: "", apiVersion: "2024-10-21", apiKeyEnv: "AZ_KEY"};
 
 describe("an Azure OpenAI endpoint", () => {
   it("calls each deployment with the api-version and the key in the api-key header, and records the answers", async () => {
     const cwd = project({endpoints: {az: {...azure, baseURL: server.root}}});
-    const {stdout} = await medhelm(cwd, ["run", "--benchmarks", "pubmed_qa", "--models", "az/test-model", "--judges", "", "--limit", "3", "--out", "out", "--format", "json"]);
+    const {stdout} = await run(cwd, ["run", "--benchmarks", "pubmed_qa", "--models", "az/test-model", "--judges", "", "--limit", "3", "--out", "out", "--format", "json"]);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({calls: 3, errors: 0});
     expect((await server.stats()).azure).toEqual({requests: 3, keyed: 3, bearer: 0, versions: ["2024-10-21"]});
@@ -52,7 +49,7 @@ describe("an Azure OpenAI endpoint", () => {
 
   it("records a missing deployment as a failed answer with Azure's status", async () => {
     const cwd = project({endpoints: {az: {...azure, baseURL: server.root, maxRetries: 0}}});
-    const {stdout} = await medhelm(cwd, ["run", "--benchmarks", "pubmed_qa", "--models", "az/no-such-deployment", "--judges", "", "--limit", "2", "--out", "out", "--format", "json"]);
+    const {stdout} = await run(cwd, ["run", "--benchmarks", "pubmed_qa", "--models", "az/no-such-deployment", "--judges", "", "--limit", "2", "--out", "out", "--format", "json"]);
     expect(JSON.parse(stdout)).toMatchObject({calls: 2, errors: 2});
     const [rows] = await query(`SELECT DISTINCT error FROM '${join(cwd, "out", "completions.parquet")}'`);
     expect(rows).toEqual([{error: expect.stringMatching(/^HTTP 404: .*no-such-deployment not found/)}]);
@@ -60,7 +57,7 @@ describe("an Azure OpenAI endpoint", () => {
 
   it("asks for the deployments to be named instead of listing them", async () => {
     const cwd = project({endpoints: {az: {...azure, baseURL: server.root}}});
-    await expect(medhelm(cwd, ["run", "--benchmarks", "pubmed_qa", "--limit", "1", "--out", "out"])).rejects.toMatchObject({
+    await expect(run(cwd, ["run", "--benchmarks", "pubmed_qa", "--limit", "1", "--out", "out"])).rejects.toMatchObject({
       stderr: expect.stringMatching(/cannot list models of endpoint az .*Azure OpenAI deployments cannot be listed; name models/)
     });
   });

@@ -3,11 +3,9 @@
  * loopback server (a real HTTP process), the cache, and a `medhelm run` that scores an open-ended
  * benchmark with it.
  */
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {BERTSCORE_UNAVAILABLE, bertScore, bertScorer, greedyMatch} from "../data-loaders/bertscore.ts";
 import {fileCache} from "../data-loaders/cache.ts";
@@ -15,10 +13,10 @@ import {loadConfig} from "../data-loaders/config.ts";
 import {connectEmbedder, tokenMatrix, type EmbeddingEndpoint} from "../data-loaders/embeddings.ts";
 import type {Instance} from "../data-loaders/types.ts";
 import {query} from "./parquet-read.ts";
+import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
 const vectors = (...rows: number[][]) => rows.map((r) => Float32Array.from(r));
-const exec = promisify(execFile);
 let server: FakeServer;
 let dir: string;
 
@@ -209,7 +207,7 @@ describe("a run with an embedding server", () => {
     const project = mkdtempSync(join(dir, "run-"));
     writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({bertscore: {api: "tei", baseURL: server.root}}));
     const args = ["run", "--benchmarks", "aci_bench", "--models", "baseline/lead", "--limit", "4", "--out", "out", "--cache", "cache", "--format", "json"];
-    await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd: project, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? ""}});
+    await medhelm(args, {cwd: project});
     const out = join(project, "out");
     const [scores, runs] = await query(
       `SELECT value, unscored_reason FROM '${join(out, "scores.parquet")}' WHERE metric LIKE 'bertscore_%'`,
@@ -232,7 +230,7 @@ describe("a run whose embedding server fails", () => {
       const project = mkdtempSync(join(dir, "run-failing-"));
       writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({bertscore: {api: "tei", baseURL: failing.root, model: "m", maxRetries: 0}}));
       const args = ["run", "--benchmarks", "aci_bench", "--models", "baseline/lead", "--limit", "3", "--out", "out", "--cache", "cache"];
-      await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd: project, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? ""}});
+      await medhelm(args, {cwd: project});
       const [rows] = await query(`SELECT metric, value, unscored_reason FROM '${join(project, "out", "scores.parquet")}' WHERE metric LIKE 'bertscore_%' OR metric = 'rouge_l'`);
       const bert = rows.filter((r) => String(r.metric).startsWith("bertscore_"));
       expect(bert).toHaveLength(9);

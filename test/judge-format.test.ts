@@ -3,18 +3,16 @@
  * mode once a server refuses the schema, nothing when the endpoint is configured without JSON mode;
  * against the loopback server, which counts requests by response format.
  */
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {verdictSchema} from "../data-loaders/jury.ts";
 import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
 import {query} from "./parquet-read.ts";
+import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
-const exec = promisify(execFile);
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "medhelm-judge-format-"));
@@ -26,7 +24,7 @@ async function judged(server: FakeServer, endpoint: Record<string, unknown> = {}
   const cwd = mkdtempSync(join(dir, "p-"));
   writeFileSync(join(cwd, "medhelm.config.json"), JSON.stringify({endpoints: {fake: {baseURL: server.baseURL, maxRetries: 0, ...endpoint}}}));
   const args = ["run", "--benchmarks", "aci_bench", "--models", "fake/test-model", "--judges", "fake/judge-a,fake/judge-b", "--limit", "3", "--concurrency", "1", "--out", "out"];
-  await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? ""}});
+  await medhelm(args, {cwd});
   const [rows] = await query(`SELECT judge, parse_status, count(*)::INT AS n FROM '${join(cwd, "out", "judgments.parquet")}' GROUP BY ALL ORDER BY ALL`);
   return rows;
 }

@@ -3,18 +3,16 @@
  * and servers that refuse `max_tokens`, `temperature` or `stop` as OpenAI's reasoning models do.
  * The loopback server plays such a model; the runner learns each refusal once and works around it.
  */
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {cutAtStop, refusedParameter} from "../data-loaders/models/openai.ts";
 import {estimateConfigured} from "../data-loaders/suite.ts";
 import {query} from "./parquet-read.ts";
+import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
-const exec = promisify(execFile);
 let server: FakeServer;
 let dir: string;
 
@@ -48,7 +46,7 @@ describe("a reasoning model", () => {
     const cwd = mkdtempSync(join(dir, "run-"));
     writeFileSync(join(cwd, "medhelm.config.json"), JSON.stringify({modelMaxTokens: {"openai/reasoner": 4000}}));
     const args = ["run", "--benchmarks", "pubmed_qa", "--models", "openai/reasoner", "--judges", "", "--limit", "4", "--concurrency", "1", "--out", "out", "--format", "json"];
-    const {stdout} = await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {cwd, env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? "", OPENAI_BASE_URL: server.baseURL}});
+    const {stdout} = await medhelm(args, {cwd, env: {OPENAI_BASE_URL: server.baseURL}});
     expect(JSON.parse(stdout)).toMatchObject({calls: 4, errors: 0});
     // max_tokens, temperature and stop were each refused once, on the first request only.
     expect((await server.stats()).reasoning).toEqual({refused: 3, maxCompletionTokens: [4000]});

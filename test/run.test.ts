@@ -2,11 +2,9 @@
  * End to end: `medhelm run` as a real process against a loopback OpenAI-compatible server (a
  * separate process) that serves both the evaluated model and the three judges.
  */
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {tiktokenCounter} from "../data-loaders/costs.ts";
 import {progressLine, progressPrinter} from "../data-loaders/progress.ts";
@@ -16,19 +14,15 @@ import type {Benchmark, Model} from "../data-loaders/types.ts";
 import {memorySink} from "./memory-sink.ts";
 import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
 import {query} from "./parquet-read.ts";
+import {medhelm as runCli} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 
-const exec = promisify(execFile);
 let server: FakeServer;
 let dir: string;
 
-async function medhelm(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
-  const {stdout, stderr} = await exec(process.execPath, [join(process.cwd(), "bin/medhelm.mjs"), ...args], {
-    cwd,
-    env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? "", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-test-not-a-secret", ...env}
-  });
-  return {stdout, stderr};
-}
+/** The CLI against the loopback endpoint (as the environment's `openai` endpoint). */
+const medhelm = (args: string[], env: Record<string, string> = {}, cwd = process.cwd()) =>
+  runCli(args, {cwd, env: {OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-test-not-a-secret", ...env}});
 
 beforeAll(async () => {
   server = await startFakeOpenAI({FAKE_MODELS: "test-model,judge-a,judge-b,judge-c,gpt-4o-2024-05-13"});
