@@ -67,12 +67,15 @@ describe("paper pages", () => {
     const {page} = opened;
     expect(await page.locator("#heatmap-status").innerText()).toBe("Published, v1: 9 models × 35 benchmarks, 315 scored cells.");
     const chart = page.locator("#heatmap-chart");
-    // DeepSeek R1's MedCalc-Bench score 0.348 is printed in its cell (two decimals).
-    expect(await chart.locator("text", {hasText: /^0\.35$/}).count()).toBeGreaterThan(0);
+    // DeepSeek R1's MedCalc-Bench score 0.348 is printed in its cell (two decimals). The status can
+    // be on screen a moment before the chart, so the cell is waited for rather than counted at once.
+    await chart.locator("text", {hasText: /^0\.35$/}).first().waitFor({timeout: 15_000});
     expect(await chart.innerText()).toContain("Clinical Decision Support");
 
     await choose(page, "heatmap-version", "v2");
     await waitText(page, "heatmap-status", /^Published, v2: 9 models × 37 benchmarks, 333 scored cells\.$/);
+    // The chart follows the status; MedQA's row (v2 only) says it has been redrawn.
+    await chart.locator("text", {hasText: /^MedQA$/}).first().waitFor({timeout: 15_000});
 
     // On the relative scale every benchmark has a best model at exactly 1 (and a worst at 0).
     const ones = () => chart.locator("text", {hasText: /^1\.00$/}).count();
@@ -84,7 +87,7 @@ describe("paper pages", () => {
 
     await choose(page, "heatmap-source", "our own runs");
     expect(await waitText(page, "heatmap-status", /^Our own runs/)).toMatch(/^Our own runs: \d+ models × \d+ benchmarks, \d+ scored cells/);
-    expect(await chart.innerText()).toContain("(baseline)");
+    await chart.locator("text", {hasText: /\(baseline\)/}).first().waitFor({timeout: 15_000});
     expectClean(opened);
     await page.close();
   });
@@ -127,7 +130,8 @@ describe("paper pages", () => {
     // Offline baselines cost exactly $0; models without a price are named, never plotted at zero.
     const own = await waitText(page, "cost-status", /^Our own runs/);
     expect(own).toMatch(/^Our own runs: (\d+ priced models?\. Pareto frontier, cheapest first: .*baseline.*|no price known for these models .*)$/);
-    expect(await page.locator("#paper-cost-table").innerText()).toContain("$0.00");
+    // The table follows the status, so its baseline row is waited for.
+    await page.locator("#paper-cost-table").getByText("$0.00").first().waitFor({timeout: 15_000});
     expectClean(opened);
     await page.close();
   });
