@@ -10,11 +10,8 @@
  * behind other queries. While it is idle the worker does not keep the process alive, so a
  * command exits after its run without having to close it; `close()` ends it explicitly.
  */
-import {readFileSync} from "node:fs";
-import {createRequire} from "node:module";
-import {dirname, join} from "node:path";
-import {pathToFileURL} from "node:url";
-import {Worker} from "node:worker_threads";
+import type {Worker} from "node:worker_threads";
+import {tsWorker} from "./ts-worker.ts";
 import type {Rows} from "./sqljs.ts";
 
 /** The outcome of running one query: its rows, the engine's error message, or a stop (time limit reached, worker lost). */
@@ -46,29 +43,9 @@ export const timeLimitMessage = (timeLimitMs: number) => `stopped at the ${timeL
 
 const entry = new URL("./sql-worker-thread.ts", import.meta.url);
 
-let tsxApi: string | null = null;
-
-/**
- * The ESM entry of tsx's API, looked up in its package's export map: `require.resolve` would
- * give the CommonJS entry, whose `register()` cannot load the ESM hooks from a worker.
- */
-function tsxApiUrl(): string {
-  if (!tsxApi) {
-    const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
-    const target = (JSON.parse(readFileSync(manifest, "utf8")) as {exports: Record<string, {import: {default: string}}>}).exports["./esm/api"].import.default;
-    tsxApi = pathToFileURL(join(dirname(manifest), target)).href;
-  }
-  return tsxApi;
-}
-
-/**
- * Starts a worker on `path`. Node 20 cannot load TypeScript by itself and a worker does not
- * inherit the module hooks of its parent, so the worker's first module registers tsx (already a
- * dependency: the CLI runs through it) before importing the TypeScript entry.
- */
+/** Starts a worker on the SQLite file at `path`, its JavaScript heap capped at `heapLimitMb`. */
 function spawn(path: string, heapLimitMb: number): Worker {
-  const start = `import {register} from ${JSON.stringify(tsxApiUrl())}; register(); await import(${JSON.stringify(entry.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(start)}`), {workerData: {path}, resourceLimits: {maxOldGenerationSizeMb: heapLimitMb}});
+  return tsWorker(entry, {workerData: {path}, resourceLimits: {maxOldGenerationSizeMb: heapLimitMb}});
 }
 
 /**
