@@ -103,12 +103,15 @@ function scoreKey(embedder: TokenEmbedder, candidate: string, reference: string)
   };
 }
 
+/** Greedy matching as a function that may run elsewhere (match-pool.ts runs it on worker threads). */
+export type Matcher = (candidate: Float32Array[], reference: Float32Array[]) => BertScoreValue | Promise<BertScoreValue>;
+
 /**
  * A scorer over an embedder. Scores are stored in the response cache (a rerun embeds nothing),
  * and reference embeddings are kept in memory while in use, since every model's answer to an
- * instance is compared with the same reference.
+ * instance is compared with the same reference. `match` does the matching (here, by default).
  */
-export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {references = 4096} = {}): BertScorer {
+export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {references = 4096, match = greedyMatch as Matcher} = {}): BertScorer {
   const referenceMemo = promiseMemo<Float32Array[]>(references);
   const referenceVectors = (text: string) => referenceMemo.get(text, () => embedder.embed([text]).then(([m]) => m));
   // The three metrics (precision, recall, F1) of an answer ask for the same pair in turn; the
@@ -119,7 +122,7 @@ export function bertScorer(embedder: TokenEmbedder, cache?: ResponseCache, {refe
     if (hit) return JSON.parse(hit.text) as BertScoreValue;
     const started = Date.now();
     const [[c], r] = await Promise.all([embedder.embed([candidate]), referenceVectors(reference)]);
-    const value = greedyMatch(c, r);
+    const value = await match(c, r);
     cache?.put({key, fields, keyText, text: JSON.stringify(value), inputTokens: null, outputTokens: null, finishReason: null, latencyMs: Date.now() - started, storedAt: new Date().toISOString()});
     return value;
   };

@@ -5,12 +5,14 @@
  * failures from the output folder.
  */
 import {existsSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {availableParallelism} from "node:os";
 import {join} from "node:path";
 import {bertScorer} from "./bertscore.ts";
 import {fileCache} from "./cache.ts";
 import {loadConfig, type SuiteConfig} from "./config.ts";
 import {tiktokenCounter, type TokenCounter} from "./costs.ts";
 import {connectEmbedder} from "./embeddings.ts";
+import {matchPool} from "./match-pool.ts";
 import {estimateRun, estimateTotal, type EstimateRow} from "./estimate.ts";
 import {resolveModels} from "./models/index.ts";
 import {endpointStats} from "./models/openai.ts";
@@ -165,6 +167,8 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
   };
   for (const file of removeStaleSpools(config.outDir)) log(`removed ${file}, left in ${config.outDir} by a run that was killed`);
   const cache = fileCache(config.cacheDir);
+  // BERTScore's matching runs on worker threads, one per core, beside the runner.
+  const pool = embedder ? matchPool(Math.max(1, availableParallelism())) : null;
   if (cache.health.torn || cache.health.corrupt) {
     log(`cache ${config.cacheDir}: skipped ${cache.health.torn} unfinished and ${cache.health.corrupt} damaged record(s); their calls will be made again`);
   }
@@ -173,7 +177,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     const summary = await runSuite(
       {
         runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
-        scoring: {helmCompat, resources: config.resources, bertScore: embedder ? bertScorer(embedder, cache) : undefined}, dataDir: config.dataDir,
+        scoring: {helmCompat, resources: config.resources, bertScore: embedder && pool ? bertScorer(embedder, cache, {match: pool.match}) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
         priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined
       },
@@ -184,6 +188,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     return {summary, config, files, endpoints};
   } finally {
     cache.close();
+    await pool?.close();
   }
 }
 
