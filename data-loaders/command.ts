@@ -41,3 +41,19 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     throw new UsageError((error as Error).message);
   }
 }
+
+/** A comma-separated flag as its non-empty, trimmed items; undefined when the flag is absent. */
+export function listFlag(value: string | undefined): string[] | undefined {
+  return value?.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * An integer flag of at least `min` (0 by default); undefined when the flag is absent. Anything
+ * else is a usage error naming the flag and the value given.
+ */
+export function integerFlag(value: string | undefined, flag: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be ${min === 0 ? "a non-negative integer" : `an integer of at least ${min}`}, got ${JSON.stringify(value)}`);
+  if (Number(value) < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got ${value}`);
+  return Number(value);
+}

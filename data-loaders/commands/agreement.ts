@@ -3,7 +3,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {analyzeAgreement, DEFAULT_SEED, type AgreementResult} from "../agreement.ts";
-import {parseFlags, UsageError, type Command} from "../command.ts";
+import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {readRatings} from "../ratings.ts";
 import {textTable} from "../text-table.ts";
 
@@ -56,9 +56,8 @@ const command: Command = {
     const {values} = parseFlags({args, options: {ratings: {type: "string"}, datasets: {type: "string"}, seed: {type: "string"}, format: {type: "string"}}});
     const format = values.format ?? "table";
     if (format !== "json" && format !== "table") throw new UsageError(`unknown format: ${format}`);
-    if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
-    const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
-    const datasets = values.datasets?.split(",").map((s) => s.trim()).filter(Boolean);
+    const seed = integerFlag(values.seed, "--seed") ?? DEFAULT_SEED;
+    const datasets = listFlag(values.datasets);
     if (datasets && datasets.length === 0) throw new UsageError("--datasets names no dataset");
     const file = values.ratings === undefined ? BUNDLED_RATINGS : resolve(io.cwd, values.ratings);
     if (!existsSync(file)) throw new UsageError(`ratings file not found: ${file}`);

@@ -5,7 +5,7 @@
  * and field at fault; everything else is still written, and the exit code is then 1.
  */
 import {resolve} from "node:path";
-import {parseFlags, UsageError, type Command} from "../command.ts";
+import {listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {importHelm, type ImportReport} from "../helm/import.ts";
 import {parquetSink} from "../parquet.ts";
 import {toolVersion} from "../suite.ts";
@@ -53,7 +53,7 @@ const command: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`expected one benchmark_output folder, got ${positionals.length}`);
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
-    const suites = values.suite?.split(",").map((s) => s.trim()).filter(Boolean);
+    const suites = listFlag(values.suite);
     const out = resolve(io.cwd, values.out ?? "results/helm");
     const report = await importHelm(
       {root: resolve(io.cwd, positionals[0]), suites, fromSummary: values["from-summary"], runId: values["run-id"], toolVersion},

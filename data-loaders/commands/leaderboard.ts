@@ -8,7 +8,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {csvFormat} from "d3-dsv";
-import {parseFlags, UsageError, type Command} from "../command.ts";
+import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {loadConfig} from "../config.ts";
 import {siteFiles} from "../site.ts";
 import {tableNames} from "../tables.ts";
@@ -84,19 +84,15 @@ const command: Command = {
     if (!["table", "json", "csv"].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
     const scope = values.scope!;
     if (scope !== "all" && !categories.some((c) => c.id === scope)) throw new UsageError(`--scope must be "all" or a category id (${categories.map((c) => c.id).join(", ")}), got ${scope}`);
-    const integer = (text: string, flag: string, min: number) => {
-      if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got ${text}`);
-      return Number(text);
-    };
-    const resamples = integer(values.resamples!, "--resamples", 1);
+    const resamples = integerFlag(values.resamples, "--resamples", 1)!;
     let config;
     try {
       config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const seed = values.seed === undefined ? config.seed : integer(values.seed, "--seed", 0);
-    const dirs = values.results === undefined ? [config.outDir] : values.results.split(",").map((d) => d.trim()).filter(Boolean).map((d) => resolve(io.cwd, d));
+    const seed = integerFlag(values.seed, "--seed") ?? config.seed;
+    const dirs = values.results === undefined ? [config.outDir] : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
     if (dirs.length === 0) throw new UsageError("--results names no folder");
     for (const dir of dirs) {
       const missing = tableNames.filter((t) => !existsSync(resolve(dir, `${t}.parquet`)));

@@ -1,18 +1,11 @@
 /** `medhelm run`: evaluates models on benchmarks and writes the Parquet tables. */
-import {parseFlags, UsageError, type Command} from "../command.ts";
+import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {progressPrinter} from "../progress.ts";
 import type {EstimateRow} from "../estimate.ts";
 import {humanCount} from "../progress.ts";
 import {estimateConfigured, runConfigured, type RunFlags} from "../suite.ts";
 import {textTable} from "../text-table.ts";
 
-const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
-
-function integer(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  return Number(value);
-}
 
 const command: Command = {
   name: "run",
@@ -50,8 +43,8 @@ cache, so only the calls that never completed are made.`,
     });
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
     const flags: RunFlags = {
-      benchmarks: list(values.benchmarks), models: list(values.models), judges: values.judges === undefined ? undefined : list(values.judges) ?? [],
-      limit: integer(values.limit, "--limit"), concurrency: integer(values.concurrency, "--concurrency"), seed: integer(values.seed, "--seed"),
+      benchmarks: listFlag(values.benchmarks), models: listFlag(values.models), judges: values.judges === undefined ? undefined : listFlag(values.judges) ?? [],
+      limit: integerFlag(values.limit, "--limit"), concurrency: integerFlag(values.concurrency, "--concurrency"), seed: integerFlag(values.seed, "--seed"),
       outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"], retryErrors: values["retry-errors"]
     };
     if (flags.concurrency === 0) throw new UsageError("--concurrency must be at least 1");
