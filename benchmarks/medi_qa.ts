@@ -11,7 +11,7 @@ import {bertScore} from "../data-loaders/bertscore.ts";
 import {rouge} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import type {Instance} from "../data-loaders/types.ts";
-import {childText, elements} from "../data-loaders/xml.ts";
+import {childText, elements, parseXml} from "../data-loaders/xml.ts";
 
 const FILE = "MEDIQA2019-Task3-QA-TestSet-wLabels.xml";
 
@@ -22,17 +22,17 @@ export default defineBenchmark({
   data: {location: "local", files: [FILE], dataset: "MEDIQA 2019 Task 3 question answering, test set with labels", license: "No license stated; not redistributed", url: "https://github.com/abachaa/MEDIQA2019"},
   async load(dir) {
     const file = join(dir, FILE);
-    const xml = await readFile(file, "utf8");
+    const xml = parseXml(await readFile(file, "utf8"), file);
     const out: Instance[] = [];
     try {
       for (const question of elements(xml, "Question")) {
         const qid = question.attributes.QID;
         if (!qid) throw new Error("a Question element has no QID attribute");
-        const text = childText(question.inner, "QuestionText")?.trim();
+        const text = childText(question, "QuestionText")?.trim();
         if (!text) throw new Error(`question ${qid}: QuestionText is missing or empty`);
         // The reference is the answer the experts ranked first (HELM's rule); questions without one are skipped.
-        const best = elements(question.inner, "Answer").find((a) => a.attributes.ReferenceRank === "1");
-        const answer = best ? childText(best.inner, "AnswerText")?.trim() : null;
+        const best = elements(question, "Answer").find((a) => a.attributes.ReferenceRank === "1");
+        const answer = best ? childText(best, "AnswerText")?.trim() : null;
         if (!answer) continue;
         out.push({id: qid, input: text, gold: [answer]});
       }

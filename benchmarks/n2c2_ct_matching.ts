@@ -11,7 +11,7 @@ import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
 import {defineBenchmark} from "../data-loaders/registry.ts";
 import {capEachSubset} from "../data-loaders/subsets.ts";
 import type {Instance} from "../data-loaders/types.ts";
-import {childText, elements} from "../data-loaders/xml.ts";
+import {childText, elements, parseXml} from "../data-loaders/xml.ts";
 
 const FOLDER = "test";
 
@@ -38,15 +38,9 @@ export default defineBenchmark({
     for (const criterion of Object.keys(CRITERIA)) {
       for (const name of files) {
         const file = join(folder, name);
-        const xml = await readFile(file, "utf8");
-        let text: string | null;
-        let tag;
-        try {
-          text = childText(xml, "TEXT");
-          [tag] = elements(xml, criterion);
-        } catch (error) {
-          throw new Error(`${file}: ${(error as Error).message}`);
-        }
+        const xml = parseXml(await readFile(file, "utf8"), file);
+        const text = childText(xml, "TEXT");
+        const [tag] = elements(xml, criterion);
         if (!text?.trim()) throw new Error(`${file}: element TEXT is missing or empty`);
         const met = tag?.attributes.met;
         if (met !== "met" && met !== "not met") throw new Error(`${file}: element ${criterion} has met=${JSON.stringify(met ?? null)}, expected "met" or "not met"`);

@@ -5,7 +5,7 @@
  * arXiv paper (35 benchmarks), `v2` the later 37-benchmark state of the analysis repo.
  */
 import {readFileSync} from "node:fs";
-import {csvParse} from "d3-dsv";
+import {delimitedRecords, delimitedTable} from "./csv.ts";
 import {categoryScores, categoryWinRates, subcategoryScores, summaryTable, type ScoreGrid, type SummaryRow} from "./leaderboard.ts";
 import {catalogue, catalogueEntry} from "./taxonomy.ts";
 
@@ -47,8 +47,9 @@ const WIN_RATE_COLUMN = "Mean win rate";
  * unknown header or model throws: a silently dropped column would change every win rate.
  */
 export function parseLeaderboard(text: string, where = "leaderboard"): ScoreGrid {
-  const rows = csvParse(text);
-  const [first, ...headers] = rows.columns;
+  const table = delimitedTable(text, where);
+  const rows = table.records.map((r) => r.fields);
+  const [first, ...headers] = table.columns;
   if (first !== "Model") throw new Error(`${where}: first column is ${JSON.stringify(first)}, expected "Model"`);
   const columns = headers.filter((h) => h !== WIN_RATE_COLUMN);
   const benchmarks = columns.map((h) => {
@@ -110,8 +111,8 @@ function costNumber(cell: string | undefined, where: string): number {
 
 /** Parses a MedHELM cost table (`data/costs.csv`) into rows keyed by HELM model id and benchmark id. */
 export function parseCosts(text: string, where = "costs"): CostRow[] {
-  return csvParse(text).map((r, i) => {
-    const line = `${where} line ${i + 2}`;
+  return delimitedRecords(text, where).map(({fields: r, line: at}) => {
+    const line = `${where} line ${at}`;
     const benchmark = costBenchmarkId(r.Benchmark ?? "");
     if (!benchmark) throw new Error(`${line}: unknown benchmark ${JSON.stringify(r.Benchmark)}`);
     const type = (r["Question Type"] ?? "").trim();

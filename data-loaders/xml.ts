@@ -1,73 +1,85 @@
 /**
- * Just enough XML for the dataset files MedHELM reads as XML (n2c2 2018 patient records, the
- * MEDIQA 2019 question-answering set): find elements by tag, read their attributes and their text
- * with CDATA sections and entities decoded. These files are flat, machine-written and free of
- * namespaces and DTDs, so a full parser would add a dependency without adding correctness.
- * Nested elements of the *same* tag are not supported and are reported as an error.
+ * XML dataset files (n2c2 2018 patient records, the MEDIQA 2019 question-answering set) as a tree
+ * of elements. Parsing is fast-xml-parser's: it handles entities (named, numeric and HTML), CDATA,
+ * comments, declarations and nesting as real files contain them, and its validator reports the
+ * line and column of malformed input, which we pass on with the file's name. This module only
+ * adapts its ordered output to the three questions our loaders ask: which elements have this
+ * tag, what are their attributes, and what is their text.
  */
+import {XMLParser, XMLValidator} from "fast-xml-parser";
 
-/** One element: its attributes and its raw inner XML. */
+/** One element: its qualified name, attributes and children (elements and text) in document order. */
 export interface XmlElement {
+  name: string;
   attributes: Record<string, string>;
-  inner: string;
+  children: XmlNode[];
 }
 
-const NAMED: Record<string, string> = {amp: "&", lt: "<", gt: ">", quot: '"', apos: "'"};
+/** A child of an element: a nested element or a run of text (CDATA included, verbatim). */
+export type XmlNode = XmlElement | string;
 
-/** Decodes the five named entities and numeric character references. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (whole, body: string) => {
-    if (body.startsWith("#x")) return String.fromCodePoint(parseInt(body.slice(2), 16));
-    if (body.startsWith("#")) return String.fromCodePoint(parseInt(body.slice(1), 10));
-    return NAMED[body] ?? whole;
-  });
-}
+// fast-xml-parser's `preserveOrder` output: each node is {tag: children[], ":@": attributes} or
+// {"#text": text}. Attribute values and text are kept as strings (no number parsing) and with
+// their white space, because dataset text is data, not configuration.
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  htmlEntities: true
+});
 
-/** The text content of inner XML: CDATA kept verbatim, tags dropped, entities decoded. */
-export function textContent(inner: string): string {
-  let out = "";
-  const cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/g;
-  let last = 0;
-  for (let m = cdata.exec(inner); m; m = cdata.exec(inner)) {
-    out += decodeEntities(inner.slice(last, m.index).replace(/<[^>]*>/g, ""));
-    out += m[1];
-    last = m.index + m[0].length;
-  }
-  return out + decodeEntities(inner.slice(last).replace(/<[^>]*>/g, ""));
-}
+type Ordered = Record<string, unknown>;
 
-function parseAttributes(source: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of source.matchAll(/([A-Za-z_][\w.:-]*)\s*=\s*("([^"]*)"|'([^']*)')/g)) out[m[1]] = decodeEntities(m[3] ?? m[4] ?? "");
-  return out;
-}
-
-/** Every `<tag ...>...</tag>` or `<tag .../>` element in document order. */
-export function elements(xml: string, tag: string): XmlElement[] {
-  const escaped = tag.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  const open = new RegExp(`<${escaped}(\\s[^>]*?)?(/?)>`, "g");
-  const close = `</${tag}>`;
-  const out: XmlElement[] = [];
-  for (let m = open.exec(xml); m; m = open.exec(xml)) {
-    const attributes = parseAttributes(m[1] ?? "");
-    if (m[2] === "/") {
-      out.push({attributes, inner: ""});
+function convert(nodes: Ordered[]): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (const node of nodes) {
+    if ("#text" in node) {
+      out.push(String(node["#text"]));
       continue;
     }
-    const start = m.index + m[0].length;
-    const end = xml.indexOf(close, start);
-    if (end < 0) throw new Error(`unclosed <${tag}> at offset ${m.index}`);
-    const inner = xml.slice(start, end);
-    // CDATA may legitimately contain the tag's name; only real nested tags are a problem.
-    if (new RegExp(`<${escaped}[\\s>/]`).test(inner.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, ""))) throw new Error(`nested <${tag}> at offset ${m.index} is not supported`);
-    out.push({attributes, inner});
-    open.lastIndex = end + close.length;
+    const tag = Object.keys(node).find((k) => k !== ":@");
+    // Declarations (`<?xml ...?>`) are not elements of the document.
+    if (!tag || tag.startsWith("?")) continue;
+    const attributes = Object.fromEntries(Object.entries((node[":@"] as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
+    out.push({name: tag, attributes, children: convert(node[tag] as Ordered[])});
   }
   return out;
 }
 
-/** The first `tag` element's text content, or null. */
-export function childText(xml: string, tag: string): string | null {
-  const [first] = elements(xml, tag);
-  return first ? textContent(first.inner) : null;
+/**
+ * Parses an XML document into a root element (named `#document`) whose children are the document's
+ * top-level elements. Malformed XML fails with `file` and the validator's line and column.
+ */
+export function parseXml(text: string, file = "XML"): XmlElement {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new Error(`${file} line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  return {name: "#document", attributes: {}, children: convert(parser.parse(text) as Ordered[])};
+}
+
+/** Every descendant element of `root` with tag `tag`, in document order. */
+export function elements(root: XmlElement, tag: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  const visit = (element: XmlElement) => {
+    for (const child of element.children) {
+      if (typeof child === "string") continue;
+      if (child.name === tag) out.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** The concatenated text of an element and its descendants (entities decoded, CDATA verbatim). */
+export function textContent(element: XmlElement): string {
+  return element.children.map((child) => (typeof child === "string" ? child : textContent(child))).join("");
+}
+
+/** The text content of the first descendant with tag `tag`, or null when there is none. */
+export function childText(root: XmlElement, tag: string): string | null {
+  const [first] = elements(root, tag);
+  return first ? textContent(first) : null;
 }

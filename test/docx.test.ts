@@ -4,7 +4,8 @@ import {join} from "node:path";
 import {promisify} from "node:util";
 import {strToU8, zipSync} from "fflate";
 import {describe, expect, it} from "vitest";
-import {decodeXmlEntities, docxParagraphs, parseXml} from "../data-loaders/docx.ts";
+import {docxParagraphs} from "../data-loaders/docx.ts";
+import {parseXml} from "../data-loaders/xml.ts";
 import {raceBiasItems} from "../benchmarks/race_based_med.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -31,14 +32,11 @@ const supplement = docx([
 
 describe("XML reading", () => {
   it("parseXml builds elements with attributes and decoded text, dropping the declaration and comments", () => {
-    const root = parseXml(`<?xml version="1.0"?><!-- note --><a x="1 &amp; 2"><b>t &lt; u</b><c/><![CDATA[<raw>]]></a>`);
-    expect(root).toEqual({name: "a", attributes: {x: "1 & 2"}, children: [{name: "b", attributes: {}, children: ["t < u"]}, {name: "c", attributes: {}, children: []}, "<raw>"]});
+    const doc = parseXml(`<?xml version="1.0"?><!-- note --><a x="1 &amp; 2"><b>t &lt; u &quot;&#65;&#x42;&apos;</b><c/><![CDATA[<raw>]]></a>`);
+    expect(doc.children).toEqual([{name: "a", attributes: {x: "1 & 2"}, children: [{name: "b", attributes: {}, children: [`t < u "AB'`]}, {name: "c", attributes: {}, children: []}, "<raw>"]}]);
   });
-  it("decodeXmlEntities decodes named and numeric references", () => {
-    expect(decodeXmlEntities("&quot;&#65;&#x42;&apos;")).toBe(`"AB'`);
-  });
-  it("parseXml names the source and offset of a closing tag that does not match", () => {
-    expect(() => parseXml("<a><b></a>", "doc.xml")).toThrow("doc.xml: unexpected </a> at offset 6");
+  it("parseXml names the source, line and column of a closing tag that does not match", () => {
+    expect(() => parseXml("<a><b></a>", "doc.xml")).toThrow("doc.xml line 1, column 7: Expected closing tag 'b' (opened in line 1, col 4) instead of closing tag 'a'.");
   });
 });
 

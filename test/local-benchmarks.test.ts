@@ -16,7 +16,7 @@ import {findSection, splitReport} from "../data-loaders/mtsamples.ts";
 import {dataAvailable, loadRegistry} from "../data-loaders/registry.ts";
 import {capEachSubset} from "../data-loaders/subsets.ts";
 import type {Benchmark, Instance} from "../data-loaders/types.ts";
-import {childText, elements, textContent} from "../data-loaders/xml.ts";
+import {childText, elements, parseXml, textContent} from "../data-loaders/xml.ts";
 import {xlsx} from "./fixtures/data/generate.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/data/", import.meta.url));
@@ -49,6 +49,22 @@ describe("csv", () => {
     ]);
   });
 
+  it("counts a CRLF inside a quoted field as one line and keeps it in the value", () => {
+    expect(parseDelimitedRows('a,b\r\n"3\r\nx",4\r\n\r\n5,6\r\n')).toEqual([
+      {line: 1, values: ["a", "b"]},
+      {line: 2, values: ["3\r\nx", "4"]},
+      {line: 5, values: ["5", "6"]}
+    ]);
+  });
+
+  it("keeps a quote inside an unquoted field as text and reads UTF-8 after a byte-order mark", () => {
+    expect(parseDelimitedRows('\uFEFFname,note\nAnn,5" tall\nZoë,"ok"\n')).toEqual([
+      {line: 1, values: ["name", "note"]},
+      {line: 2, values: ["Ann", '5" tall']},
+      {line: 3, values: ["Zoë", "ok"]}
+    ]);
+  });
+
   it("names the file and line of a record whose field count differs from the header", () => {
     expect(() => delimitedRecords("a,b\n1,2\n1,2,3\n", "f.csv")).toThrow("f.csv line 3: 3 fields, the header has 2");
   });
@@ -60,14 +76,25 @@ describe("csv", () => {
 
 describe("xml", () => {
   it("reads attributes, self-closing elements, CDATA and entities", () => {
-    const xml = `<r><TEXT><![CDATA[a < b & c]]></TEXT><X met="not met" /><Q id='1'>fish &amp; chips &#233;</Q></r>`;
+    const xml = parseXml(`<?xml version="1.0"?><r><TEXT><![CDATA[a < b & c]]></TEXT><X met="not met" /><Q id='1'>fish &amp; chips &#233; &#x41;</Q></r>`);
     expect(childText(xml, "TEXT")).toBe("a < b & c");
-    expect(elements(xml, "X")).toEqual([{attributes: {met: "not met"}, inner: ""}]);
-    expect(textContent(elements(xml, "Q")[0].inner)).toBe("fish & chips é");
+    expect(elements(xml, "X")).toEqual([{name: "X", attributes: {met: "not met"}, children: []}]);
+    expect(textContent(elements(xml, "Q")[0])).toBe("fish & chips é A");
   });
 
   it("does not mistake a longer tag for the one asked for", () => {
-    expect(elements("<AnswerList><Answer A='1'>x</Answer></AnswerList>", "Answer")).toEqual([{attributes: {A: "1"}, inner: "x"}]);
+    const [answer] = elements(parseXml("<AnswerList><Answer A='1'>x</Answer></AnswerList>"), "Answer");
+    expect(answer.attributes).toEqual({A: "1"});
+    expect(textContent(answer)).toBe("x");
+  });
+
+  it("finds nested elements of the same tag, each with the text of its own subtree", () => {
+    const sections = elements(parseXml("<doc><s>outer <s>inner</s> tail</s></doc>"), "s");
+    expect(sections.map(textContent)).toEqual(["outer inner tail", "inner"]);
+  });
+
+  it("names the file, line and column of malformed XML", () => {
+    expect(() => parseXml("<a>\n<b>\n</a>", "patient.xml")).toThrow(/^patient\.xml line 3, column \d+: Expected closing tag 'b'/);
   });
 });
 
