@@ -19,6 +19,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? installedChromium() ?? "chr
 export interface Harness {
   base: string;
   browser: Browser;
+  /** The HTTP server of the site, for tests that watch the requests it receives. */
+  server: Server;
   close: () => Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export async function startHarness(dir = "dist"): Promise<Harness> {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS
   });
-  return {base: `http://127.0.0.1:${port}`, browser, close: async () => { await browser.close(); server.close(); }};
+  return {base: `http://127.0.0.1:${port}`, browser, server, close: async () => { await browser.close(); server.close(); }};
 }
 
 /** An opened page with the requests and problems recorded while it runs. */
