@@ -1,3 +1,4 @@
+import {readdirSync, readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {changedInputs, folderDigest, freshness, LOADERS, loaderInputs, staleMessage, type InputFiles} from "../data-loaders/site/loader-inputs.ts";
 
@@ -133,5 +134,16 @@ describe("folder digests", () => {
     const edited = files({"/d/a.txt": "z", "/d/sub/b.txt": "yy"});
     expect(folderDigest("/d", tree, true)).not.toBe(folderDigest("/d", edited, true));
     expect(folderDigest("/d", tree)).toBe(folderDigest("/d", edited));
+  });
+});
+
+describe("the list of loaders", () => {
+  it("names every loader in src/data/, and each records its inputs through runLoader", () => {
+    const scripts = readdirSync("src/data").filter((f) => f.endsWith(".ts")).map((f) => `src/data/${f}`).sort();
+    expect(LOADERS.map((l) => l.script).sort()).toEqual(scripts);
+    for (const spec of LOADERS) {
+      expect(spec.script).toBe(`src/${spec.target}.ts`);
+      expect(readFileSync(spec.script, "utf8")).toContain(`runLoader("${spec.target}"`);
+    }
   });
 });
