@@ -25,6 +25,9 @@ const paper = [
   {name: "Cost vs win rate", path: "/paper/cost"}
 ].filter((p) => existsSync(`src${p.path}.md`));
 
+/** The site's icon, inline. */
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#3b6ea5"/><path d="M6.5 3h3v3.5H13v3H9.5V13h-3V9.5H3v-3h3.5z" fill="#fff"/></svg>`;
+
 export default {
   title: "MedHELM Workbench",
   root: "src",
@@ -45,6 +48,9 @@ export default {
   ],
   dynamicPaths: registry.map((b) => `/benchmarks/${b.id}`),
   search: false,
+  // Browsers ask for /favicon.ico when a page names no icon, and every page then logged a 404; an
+  // inline icon (a white cross on a blue square) needs no file and no request.
+  head: `<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${encodeURIComponent(favicon)}">`,
   // The default stylesheet loads a web font from a CDN; the site must make no external request.
   globalStylesheets: [],
   // DuckDB-WASM extensions are not on npm, so none are configured (pages read Arrow, not Parquet).

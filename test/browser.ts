@@ -1,20 +1,26 @@
 /**
- * Shared browser harness for the page tests: serves `dist/` on 127.0.0.1, drives Debian's
- * Chromium through playwright-core (never a downloaded browser), aborts every request that would
+ * Shared browser harness for the page tests: serves `dist/` on 127.0.0.1, drives the
+ * Chromium found by chromium.ts through playwright-core, aborts every request that would
  * leave loopback, and records console errors, page errors and failed requests.
  */
 import type {Server} from "node:http";
 import {chromium, type Browser, type Page} from "playwright-core";
+import {CHROMIUM_ARGS, installedChromium} from "./chromium.ts";
 // @ts-expect-error: a plain ES module without types.
 import {serve} from "../scripts/serve-dist.mjs";
 
-/** Path of the system Chromium (Debian package `chromium`). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/**
+ * Path of the Chromium to drive: CHROMIUM_PATH (which the tests' globalSetup sets after checking
+ * the browser starts), else the first one found on this machine (for scripts run outside vitest).
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? installedChromium() ?? "chromium";
 
 /** A served site and a browser. */
 export interface Harness {
   base: string;
   browser: Browser;
+  /** The HTTP server of the site, for tests that watch the requests it receives. */
+  server: Server;
   close: () => Promise<void>;
 }
 
@@ -25,9 +31,9 @@ export async function startHarness(dir = "dist"): Promise<Harness> {
   const port = typeof address === "object" && address ? address.port : 0;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args: CHROMIUM_ARGS
   });
-  return {base: `http://127.0.0.1:${port}`, browser, close: async () => { await browser.close(); server.close(); }};
+  return {base: `http://127.0.0.1:${port}`, browser, server, close: async () => { await browser.close(); server.close(); }};
 }
 
 /** An opened page with the requests and problems recorded while it runs. */

@@ -1,7 +1,6 @@
-import {execFile} from "node:child_process";
-import {existsSync, readFileSync} from "node:fs";
+import {createHash} from "node:crypto";
+import {readFileSync} from "node:fs";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {strToU8, zipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {docxParagraphs} from "../data-loaders/docx.ts";
@@ -81,16 +80,25 @@ describe("RaceBias items", () => {
 });
 
 describe("the shipped RaceBias supplement", () => {
-  // python-docx is what HELM's scenario reads the file with; CI installs Debian's python3-docx,
-  // which belongs to Debian's own interpreter (a pyenv python3 earlier on PATH would not see it).
-  const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  it("splits into the same 175 items with the same labels as python-docx under HELM's rule", async () => {
-    const file = join(process.cwd(), "benchmarks/data/race_based_med/41746_2023_939_MOESM1_ESM.docx");
-    const {stdout} = await promisify(execFile)(python, [join(process.cwd(), "test/fixtures/race_bias_python_docx.py"), file], {maxBuffer: 1 << 24});
-    const reference = JSON.parse(stdout) as {question: string; red: boolean; paragraphs: number}[];
-    const ours = raceBiasItems(docxParagraphs(readFileSync(file), file)).map((i) => ({question: i.question, red: i.red, paragraphs: i.response.length}));
-    expect(ours).toEqual(reference);
+  // python-docx is what HELM's scenario reads the file with. Its reading, under HELM's rule, is
+  // committed as a golden file (scripts/race-bias-golden.py made it), so the tests need no Python.
+  const golden = JSON.parse(readFileSync(join(process.cwd(), "test/fixtures/race-bias-golden.json"), "utf8")) as {
+    pythonDocx: string; source: string; sourceSha256: string; items: {question: string; red: boolean; response: string[]}[];
+  };
+  const file = join(process.cwd(), golden.source);
+  it("is the file the golden reading was made from", () => {
+    expect(createHash("sha256").update(readFileSync(file)).digest("hex")).toBe(golden.sourceSha256);
+    expect(golden.pythonDocx).toBe("0.8.11");
+  });
+  const ours = raceBiasItems(docxParagraphs(readFileSync(file), file));
+  it("splits into the same 175 items (90 harmful), with the same questions, labels and response paragraphs, as python-docx under HELM's rule", () => {
+    const shape = (i: {question: string; red: boolean; response: string[]}) => ({question: i.question, red: i.red, paragraphs: i.response.length});
+    expect(ours.map(shape)).toEqual(golden.items.map(shape));
     expect(ours).toHaveLength(175);
     expect(ours.filter((i) => i.red)).toHaveLength(90);
+  });
+  it("reads the same response text as python-docx except hyperlink text, which python-docx 0.8.11 leaves out of a paragraph's text", () => {
+    const differing = ours.flatMap((item, i) => item.response.flatMap((line, k) => (line === golden.items[i].response[k] ? [] : [{item: i + 1, ours: line, pythonDocx: golden.items[i].response[k]}])));
+    expect(differing).toEqual([{item: 10, ours: "Genetic Basis of Race: (BARD consistently references Wikipedia)", pythonDocx: "Genetic Basis of Race: (BARD consistently references )"}]);
   });
 });

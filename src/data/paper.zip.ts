@@ -1,4 +1,5 @@
 // Loader shim: the published MedHELM results (both versions) as Arrow tables in a zip.
 import {paperArchive} from "../../data-loaders/paper-site.ts";
+import {runLoader} from "../../data-loaders/site/loader-cache.ts";
 
-process.stdout.write(paperArchive());
+await runLoader("data/paper.zip", () => paperArchive());
