@@ -46,6 +46,8 @@ export interface LoaderSpec {
   data: boolean;
   /** Reads the result folders named in `site.include`. */
   results: boolean;
+  /** Other project files it reads, relative to the project root (hashed by content). */
+  files?: string[];
 }
 
 /** The site's loaders (src/data/*.ts) and what each reads. */
@@ -53,7 +55,8 @@ export const LOADERS: LoaderSpec[] = [
   {target: "data/suite.zip", label: "suite", script: "src/data/suite.zip.ts", config: true, data: true, results: true},
   {target: "data/taxonomy.json", label: "taxonomy", script: "src/data/taxonomy.json.ts", config: true, data: true, results: false},
   {target: "data/paper.zip", label: "paper", script: "src/data/paper.zip.ts", config: false, data: false, results: false},
-  {target: "data/agreement.json", label: "agreement", script: "src/data/agreement.json.ts", config: false, data: false, results: false}
+  {target: "data/agreement.json", label: "agreement", script: "src/data/agreement.json.ts", config: false, data: false, results: false},
+  {target: "data/methods.html", label: "methods", script: "src/data/methods.html.ts", config: false, data: false, results: false, files: ["docs/methods.md"]}
 ];
 
 /** Framework's source root (`root` in observablehq.config.ts) and its loader cache inside it. */
@@ -125,6 +128,7 @@ export function loaderInputs(spec: LoaderSpec, {root, cwd, env, fs}: {root: stri
     "package-lock.json": fileDigest(join(root, "package-lock.json"), fs),
     "benchmarks/data/": folderDigest(join(root, "benchmarks", "data"), fs)
   };
+  for (const file of spec.files ?? []) inputs[file] = fileDigest(join(root, file), fs);
   // Benchmarks one by one, so the log names the one that was edited.
   for (const name of fs.list(join(root, "benchmarks")).sort()) {
     if (name.endsWith(".ts")) inputs[`benchmarks/${name}`] = fileDigest(join(root, "benchmarks", name), fs);
