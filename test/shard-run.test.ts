@@ -171,7 +171,7 @@ describe("a shard killed with SIGKILL and run again", () => {
   const start = () => {
     const child = spawn(process.execPath, [
       "bin/medhelm.mjs", "run", "--benchmarks", "pubmed_qa,aci_bench", "--models", "openai/test-model", "--judges", "openai/judge-a,openai/judge-b",
-      "--limit", "40", "--shard", "env/4", "--concurrency", String(CONCURRENCY), "--out", out(), "--cache", cache(), "--format", "json"
+      "--limit", "24", "--shard", "env/4", "--concurrency", String(CONCURRENCY), "--out", out(), "--cache", cache(), "--format", "json"
     ], {
       env: {PATH: process.env.PATH!, HOME: process.env.HOME ?? "", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-test-not-a-secret", JOB_COMPLETION_INDEX: "2"},
       stdio: ["ignore", "pipe", "pipe"]
@@ -185,12 +185,12 @@ describe("a shard killed with SIGKILL and run again", () => {
   };
 
   it("repeats only the calls that were in flight and finishes the shard", async () => {
-    // Shard 3/4 of 40 + 40 instances: 10 PubMedQA answers, 10 ACI-Bench answers, 2 x 10 verdicts.
-    const unique = 40;
+    // Shard 3/4 of 24 + 24 instances: 6 PubMedQA answers, 6 ACI-Bench answers, 2 x 6 verdicts.
+    const unique = 24;
     const first = start();
     let exited = false;
     void first.exited.then(() => (exited = true));
-    while (!exited && (await server.stats()).total < 15) await new Promise((r) => setTimeout(r, 3));
+    while (!exited && (await server.stats()).total < 10) await new Promise((r) => setTimeout(r, 3));
     first.child.kill("SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
     const before = await server.stats();
@@ -210,7 +210,7 @@ describe("a shard killed with SIGKILL and run again", () => {
       (SELECT count(*) FROM ${t("completions")} WHERE error IS NULL)::INT AS answers,
       (SELECT count(DISTINCT (benchmark, instance_id)) FROM ${t("instances")})::INT AS units,
       (SELECT string_agg(shard, ',') FROM ${t("runs")}) AS shards`);
-    expect(counts).toEqual({answers: 20, units: 20, shards: "3/4"});
+    expect(counts).toEqual({answers: 12, units: 12, shards: "3/4"});
     expect(readdirSync(out()).filter((f) => f.startsWith(".spool-"))).toEqual([]);
   });
 });
