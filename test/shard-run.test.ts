@@ -47,6 +47,9 @@ async function siteLeaderboard(dirs: string[]) {
 // PubMedQA: 12 answers by test-model (the baseline makes no call); ACI-Bench: 12 answers and
 // 2 judges x 12 verdicts.
 const LIMIT = 12;
+// These tests start real processes; on a loaded machine a process takes many seconds to start, so
+// the limit is generous (nothing here measures speed).
+const SLOW = 300_000;
 const UNIQUE_CALLS = 4 * LIMIT;
 
 describe("four shard processes started at once on one shared cache", () => {
@@ -81,7 +84,7 @@ describe("four shard processes started at once on one shared cache", () => {
 
     const [runs] = await query(`SELECT shard, n_calls FROM read_parquet([${shardDirs().map((d) => `'${join(d, "runs.parquet")}'`).join(", ")}]) ORDER BY shard`);
     expect(runs.map((r) => r.shard)).toEqual(["1/4", "2/4", "3/4", "4/4"]);
-  });
+  }, SLOW);
 
   it("read together, give the leaderboard of one unsharded run of the same command", async () => {
     const whole = JSON.parse((await medhelm(args("whole", null), {env: env()})).stdout);
@@ -97,7 +100,7 @@ describe("four shard processes started at once on one shared cache", () => {
     expect(sharded).toEqual(await leaderboardOf([join(dir, "whole")]));
     // The site's per-benchmark table (means, bootstrap intervals, MDE, costs) agrees too.
     expect(await siteLeaderboard(shardDirs())).toEqual(await siteLeaderboard([join(dir, "whole")]));
-  });
+  }, SLOW);
 
   it("merge into one folder that reads as the shards do, and are refused with a folder that repeats a shard", async () => {
     const merged = join(dir, "merged");
@@ -112,12 +115,12 @@ describe("four shard processes started at once on one shared cache", () => {
     await expect(leaderboardOf([shardDirs()[0], merged])).rejects.toThrow(
       new RegExp(`${shardDirs()[0]} \\(shard 1/4 run-\\S+-shard-1-of-4\\) and ${merged} \\(shard 1/4 run-\\S+-shard-1-of-4\\) hold the same shard run`)
     );
-  });
+  }, SLOW);
 
   it("warn when a shard is missing", async () => {
     const {stderr} = await inProcess(leaderboard, ["--results", shardDirs().slice(0, 3).join(","), "--format", "json", "--resamples", "20"]);
     expect(stderr).toMatch(/warning: shard 4\/4 of the run in .*shard-1 \(1\/4\), .*shard-2 \(2\/4\), .*shard-3 \(3\/4\) is missing/);
-  });
+  }, SLOW);
 
   it("refuse the same unit in two shard runs of one configuration, naming both folders", async () => {
     // A second run of shard 2/4 into another folder: the same units, another run.
@@ -126,7 +129,7 @@ describe("four shard processes started at once on one shared cache", () => {
     await expect(leaderboardOf([...shardDirs(), again])).rejects.toThrow(
       new RegExp(`${shardDirs()[1]} \\(shard 2/4 \\S+\\) and ${again} \\(shard 2/4 \\S+\\) both hold (pubmed_qa|aci_bench) instance \\S+ and 5 more units; each unit of a sharded run must be in exactly one shard folder`)
     );
-  });
+  }, SLOW);
 });
 
 describe("the dry run of a shard", () => {
@@ -150,14 +153,14 @@ describe("the dry run of a shard", () => {
     const fromEnv = await inProcess(run, args("env/4"), {SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_COUNT: "4"});
     expect(fromEnv.stderr).toContain("shard 2/4, from SLURM_ARRAY_TASK_ID=2 - SLURM_ARRAY_TASK_MIN=1 (Slurm job array, counts from 0)");
     expect(JSON.parse(fromEnv.stdout).total).toEqual(shards[1].total);
-  });
+  }, SLOW);
 
   it("names the flag on bad input", async () => {
     for (const [value, message] of [["0/4", "counts from 1"], ["5/4", "counts from 1"], ["a/b", "expected i/n"], ["env/4", "neither JOB_COMPLETION_INDEX"]]) {
       await expect(inProcess(run, ["--dry-run", "--shard", value])).rejects.toThrow(`--shard ${value}: `);
       await expect(inProcess(run, ["--dry-run", "--shard", value])).rejects.toThrow(message);
     }
-  });
+  }, SLOW);
 });
 
 describe("a shard killed with SIGKILL and run again", () => {
@@ -212,5 +215,5 @@ describe("a shard killed with SIGKILL and run again", () => {
       (SELECT string_agg(shard, ',') FROM ${t("runs")}) AS shards`);
     expect(counts).toEqual({answers: 12, units: 12, shards: "3/4"});
     expect(readdirSync(out()).filter((f) => f.startsWith(".spool-"))).toEqual([]);
-  });
+  }, SLOW);
 });

@@ -164,8 +164,10 @@ const describe = (run: FolderRun) => `${run.dir} (${run.shard ? `shard ${shardLa
  * Units that two of the given runs both hold, by pair of runs: the pair with the most overlap
  * first, with one example unit. `pairs` limits which pairs count (by run id).
  */
-async function overlappingUnits(connection: DuckDBConnection, dirs: readonly string[], runs: readonly FolderRun[], pairs: "all" | "same-group") {
+async function overlappingUnits(connection: DuckDBConnection, runs: readonly FolderRun[], pairs: "all" | "same-group") {
   if (runs.length < 2) return null;
+  // Only the folders holding the runs compared are read.
+  const dirs = [...new Set(runs.map((r) => r.dir))];
   const files = (table: string) => `[${dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ")}]`;
   const groupOf = (run: FolderRun) => (pairs === "all" ? "all" : shardGroupKey(run)!);
   const values = runs.map((r) => `(${sqlString(r.runId)}, ${sqlString(groupOf(r))})`).join(", ");
@@ -203,7 +205,7 @@ export async function checkFoldersTogether(connection: DuckDBConnection, dirs: r
   const sharded = runs.filter((r) => r.shard);
   const repeated = repeatedRun(sharded);
   if (repeated) throw new ShardFolderError(`${describe(repeated[0])} and ${describe(repeated[1])} hold the same shard run; give each shard's folder once`);
-  const overlap = await overlappingUnits(connection, dirs, sharded, "same-group");
+  const overlap = await overlappingUnits(connection, sharded, "same-group");
   if (overlap) throw overlapError(overlap, "each unit of a sharded run must be in exactly one shard folder");
   return {runs, warnings: missingShardWarnings(shardGroups(runs))};
 }
@@ -232,7 +234,7 @@ export async function checkFoldersMergeable(connection: DuckDBConnection, dirs: 
     if (other) throw new ShardFolderError(`${describe(other)} and ${describe(run)} both hold shard ${shardLabel(run.shard)}`);
     byShard.set(run.shard.index, run);
   }
-  const overlap = await overlappingUnits(connection, dirs, runs, "all");
+  const overlap = await overlappingUnits(connection, runs, "all");
   if (overlap) throw overlapError(overlap, "a merged folder must hold each unit once");
   return {runs, warnings: missingShardWarnings(shardGroups(runs))};
 }
