@@ -41,7 +41,8 @@ beforeAll(async () => {
   await runInto("whole", {});
   await runInto("whole-again", {});
   mkdirSync(at("notes"));
-});
+  // Twelve real runs: generous on a loaded machine (nothing here measures speed).
+}, 600_000);
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 async function mergeCli(args: string[]) {
