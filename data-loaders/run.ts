@@ -18,6 +18,7 @@ import type {TableSink} from "./parquet.ts";
 import {costUsd, type Price} from "./prices.ts";
 import {extractAnswer, promptMessages, promptText, stripThinking} from "./prompt.ts";
 import {dataAvailable, dataDirOf} from "./registry.ts";
+import {instancesOfShard, shardLabel, type Shard} from "./runner/shard.ts";
 import {sampleInstances} from "./sampling.ts";
 import type {Answer, Benchmark, GenerateContext, GenerateRequest, Generation, Instance, Metric, MetricValue, Model, Rubric, ScoringOptions} from "./types.ts";
 
@@ -49,6 +50,8 @@ export interface RunPlan {
    * items that failed before). Absent: every item may.
    */
   mayCall?: (item: ItemRef) => boolean;
+  /** Evaluate only this shard of the sample (`--shard i/n`, see runner/shard.ts); absent: all of it. */
+  shard?: Shard | null;
 }
 
 /** One evaluated item: an instance of a benchmark answered by a model. */
@@ -238,15 +241,20 @@ async function generate(
   return {generation, key, costUsd: cost};
 }
 
-/** The instances a run evaluates of a benchmark (seeded sample, then `limit`); null when its data is missing. */
-export async function evaluatedInstances(benchmark: Benchmark, plan: Pick<RunPlan, "dataDir" | "seed" | "maxEvalInstances" | "limit">): Promise<Instance[] | null> {
+/**
+ * The instances a run evaluates of a benchmark (seeded sample, then `limit`, then the plan's
+ * shard of those, so that the shards of a run partition exactly the unsharded sample); null when
+ * its data is missing.
+ */
+export async function evaluatedInstances(benchmark: Benchmark, plan: Pick<RunPlan, "dataDir" | "seed" | "maxEvalInstances" | "limit" | "shard">): Promise<Instance[] | null> {
   if (!dataAvailable(benchmark, plan.dataDir)) return null;
-  return sampleInstances(await benchmark.load(dataDirOf(benchmark, plan.dataDir)), {
+  const sample = sampleInstances(await benchmark.load(dataDirOf(benchmark, plan.dataDir)), {
     benchmark: benchmark.id,
     seed: plan.seed,
     max: benchmark.maxEvalInstances ?? plan.maxEvalInstances,
     limit: plan.limit
   });
+  return plan.shard ? instancesOfShard(benchmark.id, sample, plan.shard) : sample;
 }
 
 interface Loaded {
@@ -333,7 +341,7 @@ export async function runSuite(plan: RunPlan, effects: RunEffects): Promise<RunS
     run_id: runId, source: "native", started_at: startedAt, finished_at: now().toISOString(), tool_version: plan.toolVersion,
     seed: plan.seed, models: plan.models.map((m) => m.id).join(","), judges: plan.judges.map((m) => m.id).join(","),
     config_json: canonicalJson(plan.manifest), n_calls: counters.calls, n_cached: counters.cached, n_errors: counters.errors,
-    cost_usd: summary.costUsd
+    cost_usd: summary.costUsd, shard: plan.shard ? shardLabel(plan.shard) : null
   });
   sink.flush();
   return summary;

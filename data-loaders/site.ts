@@ -32,6 +32,7 @@ import {
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./site-stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
+import {checkFoldersTogether} from "./runner/shard-folders.ts";
 import {runConfigured} from "./suite.ts";
 import {schemas, tableNames} from "./tables.ts";
 import {categories, subcategories} from "./taxonomy.ts";
@@ -65,6 +66,8 @@ export interface SiteInput {
   /** Bootstrap resamples (1000 by default). */
   resamples?: number;
   log: (m: string) => void;
+  /** Where warnings about the folders go (shards missing from a sharded run); `log` when absent. */
+  warn?: (m: string) => void;
 }
 
 /** Builds the zip of site tables for the project in `cwd`. */
@@ -98,6 +101,9 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
   };
   try {
+    // The shards of a sharded run are read as one run: a unit in two of its folders is an error.
+    const {warnings} = await checkFoldersTogether(connection, input.dirs);
+    for (const warning of warnings) (input.warn ?? input.log)(`warning: ${warning}`);
     await loadResults(connection, input.dirs);
     await createCatalogue(connection, input);
     await withholdRestrictedText(connection, input.publishRestrictedText);

@@ -20,6 +20,7 @@ import {memoryConnection, parquetSink, queryRows, sqlString} from "./parquet.ts"
 import {priceLookup} from "./pricing.ts";
 import {loadRegistry, selectBenchmarks} from "./registry.ts";
 import {evaluatedInstances, runSuite, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import type {Shard} from "./runner/shard.ts";
 import type {SchedulerStats} from "./scheduler.ts";
 import type {TableName} from "./tables.ts";
 import type {Benchmark, Model} from "./types.ts";
@@ -42,6 +43,8 @@ export interface RunFlags {
   helmCompat?: boolean;
   /** Call only for items that failed in the previous run in the output folder; replay the rest. */
   retryErrors?: boolean;
+  /** Evaluate (or estimate) only this shard of the run (`--shard i/n`). */
+  shard?: Shard;
 }
 
 /** A finished run: its summary and where its tables are. */
@@ -53,9 +56,12 @@ export interface RunOutcome {
   endpoints: Record<string, SchedulerStats>;
 }
 
-/** A run id from the start time: sortable and readable. */
-export function newRunId(date = new Date()): string {
-  return `run-${date.toISOString().replace(/[:.]/g, "-")}`;
+/**
+ * A run id from the start time: sortable and readable. A shard's id names the shard, because the
+ * shards of a run usually start in the same millisecond on different machines.
+ */
+export function newRunId(date = new Date(), shard?: Shard): string {
+  return `run-${date.toISOString().replace(/[:.]/g, "-")}${shard ? `-shard-${shard.index}-of-${shard.count}` : ""}`;
 }
 
 /** Items in progress beyond the endpoints' slots (see `prepare`). */
@@ -176,10 +182,10 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     const sink = await parquetSink(config.outDir);
     const summary = await runSuite(
       {
-        runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
+        runId: newRunId(new Date(), flags.shard), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
         scoring: {helmCompat, resources: config.resources, bertScore: embedder && pool ? bertScorer(embedder, cache, {match: pool.match}) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
-        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined
+        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, shard: flags.shard ?? null
       },
       {cache, sink, log, progress}
     );
@@ -213,7 +219,7 @@ export async function estimateConfigured({cwd, env, flags = {}, count}: {cwd: st
   const {config, benchmarks, models, judges, seed, limit} = await prepare(cwd, env, flags);
   const loaded = [];
   for (const benchmark of benchmarks) {
-    const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances});
+    const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances, shard: flags.shard ?? null});
     if (instances) loaded.push({benchmark, instances});
   }
   const cache = existsSync(config.cacheDir) ? fileCache(config.cacheDir) : undefined;

@@ -53,7 +53,8 @@ export const schemas: Record<TableName, TableSchema> = {
       c("n_calls", "INTEGER", "model and judge calls made (cache misses)"),
       c("n_cached", "INTEGER", "calls served from the response cache"),
       c("n_errors", "INTEGER", "calls that failed after retries"),
-      c("cost_usd", "DOUBLE", "USD spent on this run's calls at list prices (cached replays are free); null when a called model has no known price")
+      c("cost_usd", "DOUBLE", "USD spent on this run's calls at list prices (cached replays are free); null when a called model has no known price"),
+      c("shard", "VARCHAR", "the shard of a sharded run this row's run evaluated, as i/n (medhelm run --shard); null for a whole run")
     ]
   },
   benchmarks: {

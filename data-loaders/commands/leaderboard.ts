@@ -23,7 +23,8 @@ mean win rate over the benchmarks they share, with a 95 % bootstrap interval of 
 of the rank (instances resampled within each benchmark), and the macro-average of normalized
 main-metric scores: the numbers of the site's leaderboard.
 
-  --results DIR,...    result folders (default: the config's outDir, results/latest)
+  --results DIR,...    result folders (default: the config's outDir, results/latest); the
+                       folders of a sharded run's shards are read as one run
   --scope S            "all" benchmarks (default) or one category: ${categories.map((c) => c.id).join(", ")}
   --format F           table (default), json or csv
   --resamples N        bootstrap resamples (default 1000)
@@ -99,7 +100,7 @@ const command: Command = {
       if (missing.length) throw new UsageError(`${dir} is not a result folder (no ${missing.join(", ")}.parquet); run "medhelm run" or pass --results`);
     }
 
-    const files = await siteFiles({dirs, registry: [], dataDir: config.dataDir, publishRestrictedText: false, seed, resamples, log: () => {}});
+    const files = await siteFiles({dirs, registry: [], dataDir: config.dataDir, publishRestrictedText: false, seed, resamples, log: () => {}, warn: (m) => io.stderr(`${m}\n`)});
     const rows = tableFromIPC(files["win_rates.arrow"]).toArray()
       .map((row) => row.toJSON() as Record<string, unknown>)
       .filter((row) => row.scope === scope)

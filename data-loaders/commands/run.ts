@@ -2,6 +2,7 @@
 import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {progressPrinter} from "../progress.ts";
 import type {EstimateRow} from "../estimate.ts";
+import {parseShard, ShardError, shardLabel, type ShardChoice} from "../runner/shard.ts";
 import {humanCount} from "../progress.ts";
 import {estimateConfigured, runConfigured, type RunFlags} from "../suite.ts";
 import {textTable} from "../text-table.ts";
@@ -28,6 +29,11 @@ const command: Command = {
   --config FILE        configuration file (default medhelm.config.json)
   --helm-compat        reproduce HELM's scoring quirks (MedCalc lab/dosage = 0, integer jury scores)
   --format json        print a machine-readable summary (or estimate) on stdout
+  --shard i/n          evaluate shard i of n (counting from 1) of the run's instances: every
+                       model's answer and every verdict on an instance stay in its shard; with
+                       --dry-run, estimate that shard. env/n reads the index from
+                       JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); give
+                       each shard its own --out and read them back together (docs/cluster.md)
 
 Rerunning the same command continues a run that was stopped: answers already received are in the
 cache, so only the calls that never completed are made.`,
@@ -38,7 +44,7 @@ cache, so only the calls that never completed are made.`,
         benchmarks: {type: "string"}, models: {type: "string"}, judges: {type: "string"}, limit: {type: "string"},
         concurrency: {type: "string"}, seed: {type: "string"}, out: {type: "string"}, cache: {type: "string"},
         config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"},
-        "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}
+        "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}, shard: {type: "string"}
       }
     });
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
@@ -48,26 +54,43 @@ cache, so only the calls that never completed are made.`,
       outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"], retryErrors: values["retry-errors"]
     };
     if (flags.concurrency === 0) throw new UsageError("--concurrency must be at least 1");
+    const sharding = shardFlag(values.shard, io.env);
+    if (sharding) {
+      flags.shard = sharding.shard;
+      io.stderr(`shard ${shardLabel(sharding.shard)}${sharding.from ? `, from ${sharding.from}` : ""}\n`);
+    }
+    const shard = sharding ? shardLabel(sharding.shard) : null;
     if (values["dry-run"]) {
       if (flags.retryErrors) throw new UsageError("--dry-run and --retry-errors cannot be combined");
       const estimate = await estimateConfigured({cwd: io.cwd, env: io.env, flags});
-      if (values.format === "json") io.stdout(`${JSON.stringify({rows: estimate.rows, total: estimate.total, method: estimate.method})}\n`);
-      else io.stdout(estimateTable(estimate.rows, estimate.total));
+      if (values.format === "json") io.stdout(`${JSON.stringify({rows: estimate.rows, total: estimate.total, method: estimate.method, shard})}\n`);
+      else io.stdout(`${shard ? `Shard ${shard} of the run.\n\n` : ""}${estimateTable(estimate.rows, estimate.total)}`);
       return 0;
     }
     const {summary, config, files, endpoints} = await runConfigured({
       cwd: io.cwd, env: io.env, flags, log: (m) => io.stderr(`${m}\n`), progress: progressPrinter(io.stderr, io.isTTY)
     });
-    if (values.format === "json") io.stdout(`${JSON.stringify({...summary, out: config.outDir, files, endpoints})}\n`);
+    if (values.format === "json") io.stdout(`${JSON.stringify({...summary, shard, out: config.outDir, files, endpoints})}\n`);
     else {
       const cost = summary.costUsd === null ? "cost unknown (a model has no list price)" : `$${summary.costUsd.toFixed(4)} at list prices`;
       const skipped = summary.skipped ? `, ${summary.skipped} not retried` : "";
-      io.stdout(`run ${summary.runId}: ${summary.calls} calls, ${summary.cached} cached, ${summary.errors} errors${skipped}, ${cost}\n`);
+      io.stdout(`run ${summary.runId}${shard ? ` (shard ${shard})` : ""}: ${summary.calls} calls, ${summary.cached} cached, ${summary.errors} errors${skipped}, ${cost}\n`);
       io.stdout(`tables written to ${config.outDir}\n`);
     }
     return 0;
   }
 };
+
+/** The `--shard` flag, bad values reported as usage errors naming the flag. */
+function shardFlag(value: string | undefined, env: Record<string, string | undefined>): ShardChoice | null {
+  if (value === undefined) return null;
+  try {
+    return parseShard(value, env);
+  } catch (error) {
+    if (error instanceof ShardError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 const usd = (v: number | null) => (v === null ? "?" : `$${v.toFixed(2)}`);
 
