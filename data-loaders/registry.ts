@@ -1,9 +1,12 @@
 /**
  * Discovers benchmarks: every `benchmarks/<id>.ts` default-exports a `BenchmarkSpec` whose id is
- * its file name. MedHELM's benchmarks take their taxonomy from the catalogue (taxonomy.ts); any
- * other benchmark (a team's own) states it in its `catalogue` field, so adding one is still one
- * file. Importing this module does no I/O;
- * `loadRegistry()` reads the folder when called (the site config and the CLI call it).
+ * its file name, and every `<id>.yaml` is a MedHELM-format no-code benchmark (YAML, prompt
+ * template, CSV; see benchmark/medhelm-yaml.ts). The config's `benchmarkDirs` add folders of either
+ * kind. MedHELM's benchmarks take their taxonomy from the catalogue (taxonomy.ts); any other
+ * benchmark (a team's own) states it in its `catalogue` field or YAML, so adding one is still one
+ * file. A file that fails to load is reported on its own (`loadRegistryReport`) and the others
+ * still load. Importing this module does no I/O; the loaders read the folders when called (the
+ * site config and the CLI call them).
  */
 import {existsSync, readdirSync} from "node:fs";
 import {basename, join, resolve} from "node:path";
