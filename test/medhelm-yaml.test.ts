@@ -11,10 +11,11 @@ import {tableFromIPC} from "apache-arrow";
 import {afterAll, describe, expect, it} from "vitest";
 import {judgeResolver, parseTemplate, rubricCriteria} from "../data-loaders/benchmark/medhelm-yaml.ts";
 import {fileCache} from "../data-loaders/cache.ts";
+import {loadConfig} from "../data-loaders/config.ts";
 import {aggregateJury, judgePrompt, parseVerdict} from "../data-loaders/jury.ts";
 import {parquetSink} from "../data-loaders/parquet.ts";
 import {promptText} from "../data-loaders/prompt.ts";
-import {loadRegistry, loadRegistryReport, type RegistryOptions} from "../data-loaders/registry.ts";
+import {loadRegistry, loadRegistryReport, projectRegistry, type RegistryOptions} from "../data-loaders/registry.ts";
 import {runSuite} from "../data-loaders/run.ts";
 import {siteFiles} from "../data-loaders/site.ts";
 import type {Benchmark, Model} from "../data-loaders/types.ts";
@@ -128,6 +129,38 @@ describe("the jury-score demo in MedHELM's format", () => {
     // A score of 0 is on HELM's scale; 6 is not.
     expect(parseVerdict(reply([0, 0, 0, 0]), b.rubric!).valid).toBe(true);
     expect(parseVerdict(reply([6, 0, 0, 0]), b.rubric!).criteria[0]).toMatchObject({status: "out_of_range"});
+  });
+});
+
+describe("benchmarkDirs and helmModels in the config", () => {
+  /** A working directory holding a config file with `spec`. */
+  const project = (spec: unknown) => {
+    const cwd = mkdtempSync(join(root, "project-"));
+    writeFileSync(join(cwd, "medhelm.config.json"), JSON.stringify(spec));
+    return cwd;
+  };
+
+  it("adds the folders (relative to the working directory) to the project's registry, with judges mapped through helmModels", async () => {
+    const cwd = project({benchmarkDirs: ["team"], helmModels, endpoints: {fake: {baseURL: "http://127.0.0.1:9/v1"}}});
+    cpSync(examples, join(cwd, "team"), {recursive: true});
+    const config = loadConfig({cwd, env: {}});
+    expect(config.benchmarkDirs).toEqual([join(cwd, "team")]);
+    const {benchmarks, errors} = await projectRegistry(config);
+    expect(errors).toEqual([]);
+    expect(benchmarks).toHaveLength(39);
+    expect(benchmarks.slice(37).map((b) => [b.id, b.judges ?? null])).toEqual([["exact_match_demo", null], ["llm_jury_score_demo", ["fake/judge-a", "fake/judge-dd", "fake/judge-c"]]]);
+  });
+
+  it("reports a folder that does not exist as a load error, and the project's benchmarks still load", async () => {
+    const cwd = project({benchmarkDirs: ["nowhere"]});
+    const {benchmarks, errors} = await projectRegistry(loadConfig({cwd, env: {}}));
+    expect(benchmarks).toHaveLength(37);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^benchmark folder .*nowhere cannot be read \(ENOENT\)/)]);
+  });
+
+  it("refuses a malformed benchmarkDirs or helmModels, naming the field", () => {
+    expect(() => loadConfig({cwd: project({benchmarkDirs: "team"}), env: {}})).toThrow(/medhelm\.config\.json: benchmarkDirs must be a list of non-empty strings, got "team"/);
+    expect(() => loadConfig({cwd: project({helmModels: {"openai/gpt-4o": "gpt-4o"}}), env: {}})).toThrow(/medhelm\.config\.json: helmModels\["openai\/gpt-4o"\] must be one of our model ids \(<endpoint>\/<model>\), got "gpt-4o"/);
   });
 });
 
