@@ -132,6 +132,35 @@ describe("the jury-score demo in MedHELM's format", () => {
   });
 });
 
+describe("a MedHELM YAML whose first metric is ROUGE and whose second is the jury", () => {
+  it("records all six summarization metrics against correct_answer, ROUGE-L as the headline and the jury score beside it on 0-5", async () => {
+    const dir = demoCopy({
+      "llm_jury_score_demo.yaml": readFileSync(join(examples, "llm_jury_score_demo.yaml"), "utf8").replace("metrics:\n", "metrics:\n  - name: rouge_l\n")
+    });
+    const {benchmarks, errors} = await loadFolder(dir);
+    expect(errors).toEqual([]);
+    const b = benchmarks.find((x) => x.id === "llm_jury_score_demo")!;
+    expect(b).toMatchObject({mainMetric: "rouge_l", juryMetric: "jury_score", openEnded: false});
+    expect(b.metrics.map((m) => m.name)).toEqual(["rouge_1", "rouge_2", "rouge_l", "bertscore_precision", "bertscore_recall", "bertscore_f1"]);
+    const [first] = await b.load("");
+    // An answer equal to correct_answer has ROUGE-L 1; without an embedding server BERTScore is unscored with a reason.
+    const echo: Model = {id: "fake/echo", kind: "llm", vendor: "fake", endpoint: null, supports: () => true,
+      generate: async (_request, {instance}) => ({text: instance.gold[0], inputTokens: 1, outputTokens: 1, latencyMs: 0, finishReason: "stop", cached: false})};
+    const judge: Model = {id: "fake/judge-a", kind: "llm", vendor: "judge", endpoint: null, supports: () => true,
+      generate: async () => ({text: JSON.stringify({accuracy: {score: 5, explanation: "x"}, completeness: {score: 4, explanation: "x"}, clarity: {score: 3, explanation: "x"}, safety: {score: 0, explanation: "x"}}), inputTokens: 1, outputTokens: 1, latencyMs: 0, finishReason: "stop", cached: false})};
+    const sink = memorySink();
+    await runSuite({runId: "r", benchmarks: [b], models: [echo], judges: [], judgePanels: {[b.id]: [judge]}, seed: 0, limit: 1, maxEvalInstances: 1000, concurrency: 1,
+      scoring: {helmCompat: false, resources: {}}, dataDir: "unused", excludeSelfJudging: false, excludeSameVendorJudging: false, manifest: {}, toolVersion: "test"},
+    {cache: fileCache(mkdtempSync(join(root, "cache-"))), sink, log: () => {}});
+    const score = (metric: string) => sink.rows.scores.find((s) => s.metric === metric)!;
+    expect(sink.rows.instances[0]).toMatchObject({gold_text: first.gold[0]});
+    expect(score("rouge_l")).toMatchObject({value: 1, is_main: true});
+    expect(score("jury_score")).toMatchObject({value: 3, is_main: false, value_normalized: 0.6});
+    expect(score("bertscore_f1")).toMatchObject({value: null, unscored_reason: expect.stringMatching(/./)});
+    expect(sink.rows.benchmarks[0]).toMatchObject({main_metric: "rouge_l", main_metric_min: 0, main_metric_max: 1, open_ended: false});
+  });
+});
+
 describe("benchmarkDirs and helmModels in the config", () => {
   /** A working directory holding a config file with `spec`. */
   const project = (spec: unknown) => {
