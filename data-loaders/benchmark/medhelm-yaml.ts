@@ -246,7 +246,7 @@ export function readMedhelmBenchmark(yamlFile: string, {resolveJudge, judgeHint 
   const metricList = doc.getIn(["metrics"], true);
   if (!isSeq(metricList) || !metricList.items.length) throw new BenchmarkFormatError(shown(yamlFile), metricsField.line, `"metrics" must be a non-empty list, e.g. "metrics:\\n  - name: exact_match"`);
   const names: string[] = [];
-  let jury: {promptFile: string; template: string; judges: string[]; line: number | null} | null = null;
+  let jury: {promptFile: string; template: string; judges: string[]} | null = null;
   for (let i = 0; i < metricList.items.length; i++) {
     const entry = field("metrics", i);
     const metricName = field("metrics", i, "name");
@@ -278,7 +278,7 @@ export function readMedhelmBenchmark(yamlFile: string, {resolveJudge, judgeHint 
       }
       if (!judges.includes(ours)) judges.push(ours);
     }
-    jury = {promptFile: judgePrompt.path, template: judgePrompt.text, judges, line: metricName.line};
+    jury = {promptFile: judgePrompt.path, template: judgePrompt.text, judges};
   }
 
   // The prompt template and the dataset.
