@@ -66,6 +66,16 @@ export interface SuiteConfigSpec {
   site?: {run?: boolean; include?: string[]};
   /** Where BERTScore's token embeddings come from; absent, BERTScore is unscored. */
   bertscore?: BertScoreSpec;
+  /**
+   * More folders of benchmarks (TypeScript files or MedHELM-format YAML files), so that a team
+   * keeps its benchmarks in its own repository; relative to the working directory.
+   */
+  benchmarkDirs?: string[];
+  /**
+   * HELM model names to our model ids, for the judges a MedHELM-format benchmark names by HELM's
+   * `name` (deployment) or `model_name`, e.g. `{"huggingface/qwen2.5-7b-instruct": "local/qwen2.5-7b"}`.
+   */
+  helmModels?: Record<string, string>;
 }
 
 /** The normalized configuration every run uses. */
@@ -92,6 +102,10 @@ export interface SuiteConfig {
   publishRestrictedText: boolean;
   /** The token-embedding server BERTScore uses, or null (BERTScore unscored). */
   bertscore: EmbeddingEndpoint | null;
+  /** Extra benchmark folders (absolute), scanned after the project's `benchmarks/`. */
+  benchmarkDirs: string[];
+  /** HELM model or deployment names -> our model ids (see `SuiteConfigSpec.helmModels`). */
+  helmModels: Record<string, string>;
   /** The config file read, if any. */
   file: string | null;
   /** The file's content as written, for sections other modules normalize (e.g. `site`). */
@@ -105,6 +119,21 @@ function positiveInt(value: unknown, field: string, file: string): number | unde
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`${file}: ${field} must be a non-negative integer, got ${JSON.stringify(value)}`);
   return value;
+}
+
+/** A list of non-empty strings, or empty when absent; throws naming the field otherwise. */
+function stringList(value: unknown, field: string, file: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || !v)) throw new Error(`${file}: ${field} must be a list of non-empty strings, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A string -> string map, or empty when absent; throws naming the entry otherwise. */
+function stringMap(value: unknown, field: string, file: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`${file}: ${field} must be an object of names to model ids`);
+  for (const [key, v] of Object.entries(value)) if (typeof v !== "string" || !v.includes("/")) throw new Error(`${file}: ${field}["${key}"] must be one of our model ids (<endpoint>/<model>), got ${JSON.stringify(v)}`);
+  return value as Record<string, string>;
 }
 
 /** Normalizes the `bertscore` section; throws naming the field that is wrong. */
@@ -205,6 +234,8 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     })),
     publishRestrictedText: spec.publishRestrictedText ?? false,
     bertscore: spec.bertscore === undefined ? null : embeddingEndpoint(spec.bertscore, env, where),
+    benchmarkDirs: stringList(spec.benchmarkDirs, "benchmarkDirs", where).map((dir) => resolve(cwd, dir)),
+    helmModels: stringMap(spec.helmModels, "helmModels", where),
     file: used,
     raw: spec
   };

@@ -43,6 +43,8 @@ export interface EstimateInput {
   benchmarks: {benchmark: Benchmark; instances: Instance[]}[];
   models: Model[];
   judges: Model[];
+  /** A benchmark's own jury by benchmark id (see `RunPlan.judgePanels`). */
+  judgePanels?: Record<string, Model[]>;
   seed: number;
   count: TokenCounter;
   priceOf: (modelId: string) => Price | null;
@@ -60,11 +62,12 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
   for (const {benchmark, instances} of input.benchmarks) {
     // Prompts are the same for every model, so they are counted once per benchmark.
     const promptTokens = instances.map((instance) => messageTokens(answerRequest(benchmark, instance).messages));
+    const panel = input.judgePanels?.[benchmark.id] ?? input.judges;
     for (const model of input.models.filter((m) => m.supports(benchmark))) {
       const isBaseline = model.kind === "baseline";
       const uncached: number[] = [];
-      const judgeTokens = new Map<string, {calls: number; input: number; output: number}>(input.judges.map((j) => [j.id, {calls: 0, input: 0, output: 0}]));
-      const judges = input.judges.filter((j) => !((j.id === model.id && input.excludeSelfJudging) || (j.vendor === model.vendor && input.excludeSameVendorJudging)));
+      const judgeTokens = new Map<string, {calls: number; input: number; output: number}>(panel.map((j) => [j.id, {calls: 0, input: 0, output: 0}]));
+      const judges = panel.filter((j) => !((j.id === model.id && input.excludeSelfJudging) || (j.vendor === model.vendor && input.excludeSameVendorJudging)));
       for (const [i, instance] of instances.entries()) {
         const request = answerRequest(benchmark, instance, model);
         // A known answer: a baseline's (computed, free) or one already in the cache.
@@ -101,7 +104,7 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
       let judgeCalls = 0;
       let judgeInput = 0;
       let judgeOutput = 0;
-      for (const judge of input.judges) {
+      for (const judge of panel) {
         const t = judgeTokens.get(judge.id)!;
         if (!t.calls) continue;
         judgeCalls += t.calls;

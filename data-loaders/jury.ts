@@ -53,8 +53,19 @@ export function verdictSchema(rubric: Rubric): {name: string; schema: Record<str
   return {name: "jury_verdict", schema: {type: "object", properties: Object.fromEntries(names.map((n) => [n, criterion])), required: names, additionalProperties: false}};
 }
 
-/** The judge prompt for one answer (our wording of MedHELM's annotator templates). */
+/**
+ * A benchmark's own judge prompt filled in: each `{QUESTION}`, `{RESPONSE}` and `{GOLD_RESPONSE}`
+ * becomes the input, the answer and the gold response, in one pass, so that an answer quoting a
+ * placeholder is not filled again. Other braces are left as written, as HELM's annotator does.
+ */
+export function fillJudgeTemplate(template: string, {input, response, gold}: {input: string; response: string; gold: string}): string {
+  const values: Record<string, string> = {QUESTION: input, RESPONSE: response, GOLD_RESPONSE: gold};
+  return template.replace(/\{(QUESTION|RESPONSE|GOLD_RESPONSE)\}/g, (_, name: string) => values[name]);
+}
+
+/** The judge prompt for one answer (our wording of MedHELM's annotator templates, or the benchmark's own template). */
 export function judgePrompt(rubric: Rubric, {input, response, gold}: {input: string; response: string; gold: string}): string {
+  if (rubric.template !== undefined) return fillJudgeTemplate(rubric.template, {input, response, gold});
   const [lo, hi] = rubric.scale;
   const names = Object.keys(rubric.criteria);
   const listed = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];

@@ -1,14 +1,19 @@
 /**
  * Discovers benchmarks: every `benchmarks/<id>.ts` default-exports a `BenchmarkSpec` whose id is
- * its file name. MedHELM's benchmarks take their taxonomy from the catalogue (taxonomy.ts); any
- * other benchmark (a team's own) states it in its `catalogue` field, so adding one is still one
- * file. Importing this module does no I/O;
- * `loadRegistry()` reads the folder when called (the site config and the CLI call it).
+ * its file name, and every `<id>.yaml` is a MedHELM-format no-code benchmark (YAML, prompt
+ * template, CSV; see benchmark/medhelm-yaml.ts). The config's `benchmarkDirs` add folders of either
+ * kind. MedHELM's benchmarks take their taxonomy from the catalogue (taxonomy.ts); any other
+ * benchmark (a team's own) states it in its `catalogue` field or YAML, so adding one is still one
+ * file. A file that fails to load is reported on its own (`loadRegistryReport`) and the others
+ * still load. Importing this module does no I/O; the loaders read the folders when called (the
+ * site config and the CLI call them).
  */
 import {existsSync, readdirSync} from "node:fs";
-import {join, resolve} from "node:path";
+import {basename, join, resolve} from "node:path";
 import {fileURLToPath, pathToFileURL} from "node:url";
 import {catalogue, catalogueEntry, subcategories, subcategory, type CatalogueEntry} from "./taxonomy.ts";
+import {isBenchmarkYaml, judgeResolver, readMedhelmBenchmark, shown, type JudgeResolver} from "./benchmark/medhelm-yaml.ts";
+import type {SuiteConfig} from "./config.ts";
 import type {Benchmark, BenchmarkSpec} from "./types.ts";
 
 /**
@@ -28,7 +33,9 @@ export function catalogueEntryOf(spec: BenchmarkSpec, file: string): Omit<Catalo
   if (!subcategories.some((s) => s.id === own.subcategory)) throw new Error(`${file}: catalogue.subcategory ${JSON.stringify(own.subcategory)} is not a MedHELM subcategory (one of ${subcategories.map((s) => s.id).join(", ")})`);
   if (!["public", "gated", "private"].includes(own.access)) throw new Error(`${file}: catalogue.access must be "public", "gated" or "private", got ${JSON.stringify(own.access)}`);
   if (typeof own.task !== "string" || !own.task.trim()) throw new Error(`${file}: catalogue.task must be a non-empty string`);
-  return {id: spec.id, name: own.name, subcategory: own.subcategory, access: own.access, openEnded: Boolean(spec.rubric), mainMetric: spec.mainMetric, task: own.task, inPaperV1: false};
+  // Open-ended when the jury's score is the headline (a MedHELM YAML may list jury_score after another metric).
+  const openEnded = Boolean(spec.rubric) && (spec.juryMetric === undefined || spec.juryMetric === spec.mainMetric);
+  return {id: spec.id, name: own.name, subcategory: own.subcategory, access: own.access, openEnded, mainMetric: spec.mainMetric, task: own.task, inPaperV1: false};
 }
 
 /** The project's `benchmarks/` folder. */
@@ -44,7 +51,7 @@ export function catalogueWith(registry: readonly Benchmark[]): Omit<CatalogueEnt
 export function defineBenchmark(spec: BenchmarkSpec): BenchmarkSpec {
   if (!/^[a-z0-9_]+$/.test(spec.id)) throw new Error(`invalid benchmark id: ${spec.id}`);
   if (!Number.isInteger(spec.version) || spec.version < 1) throw new Error(`invalid version of ${spec.id}: ${spec.version}`);
-  const juryMain = spec.rubric && spec.mainMetric === `${spec.id}_accuracy`;
+  const juryMain = spec.rubric && spec.mainMetric === (spec.juryMetric ?? `${spec.id}_accuracy`);
   if (!juryMain && !spec.metrics.some((m) => m.name === spec.mainMetric)) throw new Error(`main metric ${spec.mainMetric} of ${spec.id} is neither its jury score nor among its metrics`);
   const names = spec.metrics.map((m) => m.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -58,6 +65,7 @@ export function defineBenchmark(spec: BenchmarkSpec): BenchmarkSpec {
 
 /** Where a benchmark's data is read from: its shipped folder or the user's data folder. */
 export function dataDirOf(spec: Pick<BenchmarkSpec, "id" | "data">, userDataDir: string): string {
+  if (spec.data.dir) return spec.data.dir;
   return spec.data.location === "shipped" ? join(benchmarksDir, "data", spec.id) : join(resolve(userDataDir), spec.id);
 }
 
@@ -67,40 +75,126 @@ export function dataAvailable(benchmark: Pick<BenchmarkSpec, "id" | "data">, use
   return benchmark.data.files.every((f) => existsSync(join(dir, f)));
 }
 
-/** Benchmark ids that have a file, sorted; cheap (no imports). */
+/** Benchmark ids that have a file (TypeScript or MedHELM-format YAML), sorted; cheap (no imports). */
 export function benchmarkIds(dir = benchmarksDir): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  return [...new Set(benchmarkFiles(dir).map((f) => f.id))].sort();
 }
 
-/** Imports and validates every benchmark file, in catalogue order. */
-export async function loadRegistry(dir = benchmarksDir): Promise<Benchmark[]> {
-  const out: Benchmark[] = [];
-  for (const id of benchmarkIds(dir)) {
-    const file = join(dir, `${id}.ts`);
-    const spec = (await import(pathToFileURL(file).href)).default as BenchmarkSpec | undefined;
-    if (!spec || typeof spec !== "object") throw new Error(`benchmarks/${id}.ts has no default export`);
-    if (spec.id !== id) throw new Error(`benchmark id ${spec.id} does not match its file name (benchmarks/${id}.ts)`);
-    const entry = catalogueEntryOf(spec, `benchmarks/${id}.ts`);
-    out.push({
-      ...spec,
-      name: entry.name,
-      category: subcategory(entry.subcategory).category,
-      subcategory: entry.subcategory,
-      access: entry.access,
-      openEnded: entry.openEnded,
-      task: entry.task,
-      file
+/** The benchmark files of a folder: `<id>.ts` files and MedHELM-format `<id>.yaml`/`.yml` files, by id. */
+export function benchmarkFiles(dir: string): BenchmarkFile[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f): BenchmarkFile[] => {
+      if (f.endsWith(".ts") && !f.endsWith(".d.ts")) return [{id: f.slice(0, -3), file: join(dir, f), kind: "ts"}];
+      if (isBenchmarkYaml(f)) return [{id: f.replace(/\.ya?ml$/i, ""), file: join(dir, f), kind: "yaml"}];
+      return [];
     });
+}
+
+/** One benchmark file: a TypeScript spec or a MedHELM-format YAML. */
+export interface BenchmarkFile {
+  id: string;
+  file: string;
+  kind: "ts" | "yaml";
+}
+
+/** A benchmark file that could not be registered, and why (the message names the file, line and field). */
+export interface BenchmarkLoadError {
+  id: string;
+  file: string;
+  message: string;
+}
+
+/** The registered benchmarks and the files that failed to load, each failure on its own. */
+export interface RegistryLoad {
+  benchmarks: Benchmark[];
+  errors: BenchmarkLoadError[];
+}
+
+/** Where benchmarks come from besides the project's folder, and how judges named by MedHELM YAML files map to our models. */
+export interface RegistryOptions {
+  /** Further folders scanned after the first (the config's `benchmarkDirs`). */
+  dirs?: readonly string[];
+  /** Maps a MedHELM YAML's judges to our model ids; absent, no judge name is ours and a jury benchmark fails to load. */
+  resolveJudge?: JudgeResolver;
+  /** Appended to an unmapped judge's error (e.g. which endpoints are configured). */
+  judgeHint?: string;
+}
+
+/** Reads one benchmark file into a spec; throws naming the file. */
+async function readSpec(entry: BenchmarkFile, label: string, options: RegistryOptions): Promise<BenchmarkSpec> {
+  if (entry.kind === "yaml" && catalogueEntry(entry.id)) throw new Error(`${label}: ${entry.id} is the id of a MedHELM benchmark; a YAML benchmark's id is its file name, so rename the file`);
+  if (entry.kind === "yaml") return defineBenchmark(readMedhelmBenchmark(entry.file, {resolveJudge: options.resolveJudge ?? (() => null), judgeHint: options.judgeHint}));
+  const spec = (await import(pathToFileURL(entry.file).href)).default as BenchmarkSpec | undefined;
+  if (!spec || typeof spec !== "object") throw new Error(`${label} has no default export`);
+  if (spec.id !== entry.id) throw new Error(`benchmark id ${spec.id} does not match its file name (${label})`);
+  return spec;
+}
+
+/**
+ * Imports and validates every benchmark file of `dir` and `options.dirs`, in catalogue order. A
+ * file that fails is reported in `errors` and the others still load, so one team's typo does not
+ * hide the suite.
+ */
+export async function loadRegistryReport(dir = benchmarksDir, options: RegistryOptions = {}): Promise<RegistryLoad> {
+  const out: Benchmark[] = [];
+  const errors: BenchmarkLoadError[] = [];
+  const from = new Map<string, string>();
+  for (const [i, folder] of [dir, ...(options.dirs ?? [])].entries()) {
+    let entries: BenchmarkFile[];
+    try {
+      entries = benchmarkFiles(folder);
+    } catch (error) {
+      errors.push({id: "", file: folder, message: `benchmark folder ${folder} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`});
+      continue;
+    }
+    for (const entry of entries) {
+      // The project's own folder keeps its short label; a team's folder is named in full.
+      const label = i === 0 ? `benchmarks/${basename(entry.file)}` : shown(entry.file);
+      try {
+        const first = from.get(entry.id);
+        if (first) throw new Error(`${label}: benchmark id ${entry.id} is already defined by ${first}`);
+        const spec = await readSpec(entry, label, options);
+        const catalogued = catalogueEntryOf(spec, label);
+        from.set(entry.id, label);
+        out.push({
+          ...spec,
+          name: catalogued.name,
+          category: subcategory(catalogued.subcategory).category,
+          subcategory: catalogued.subcategory,
+          access: catalogued.access,
+          openEnded: catalogued.openEnded,
+          task: catalogued.task,
+          file: entry.file
+        });
+      } catch (error) {
+        errors.push({id: entry.id, file: entry.file, message: (error as Error).message});
+      }
+    }
   }
   // MedHELM's benchmarks in catalogue order, then the others by id.
   const order = (b: Benchmark) => {
     const i = catalogueOrder.indexOf(b.id);
     return i < 0 ? catalogueOrder.length : i;
   };
-  return out.sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {benchmarks: out.sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), errors};
+}
+
+/** Imports and validates every benchmark file, in catalogue order; throws the first file's error. */
+export async function loadRegistry(dir = benchmarksDir, options: RegistryOptions = {}): Promise<Benchmark[]> {
+  const {benchmarks, errors} = await loadRegistryReport(dir, options);
+  if (errors.length) throw new Error(errors[0].message);
+  return benchmarks;
+}
+
+/**
+ * The project's registry as its configuration defines it: `benchmarks/` and the config's
+ * `benchmarkDirs`, with MedHELM YAML judges mapped through `helmModels` and the endpoints.
+ */
+export async function projectRegistry(config: Pick<SuiteConfig, "benchmarkDirs" | "helmModels" | "endpoints">): Promise<RegistryLoad> {
+  const endpoints = config.endpoints.map((e) => e.name);
+  const judgeHint = ` (configured endpoints: ${endpoints.length ? endpoints.join(", ") : "none"})`;
+  return loadRegistryReport(benchmarksDir, {dirs: config.benchmarkDirs, resolveJudge: judgeResolver({helmModels: config.helmModels, endpoints}), judgeHint});
 }
 
 const catalogueOrder = catalogue.map((b) => b.id);

@@ -28,6 +28,8 @@ export interface RunPlan {
   benchmarks: Benchmark[];
   models: Model[];
   judges: Model[];
+  /** A benchmark's own jury by benchmark id (a MedHELM-format benchmark names its judges); others use `judges`. */
+  judgePanels?: Record<string, Model[]>;
   seed: number;
   limit: number | null;
   maxEvalInstances: number;
@@ -103,6 +105,16 @@ export interface RunSummary {
 /** The metric name of a benchmark's jury score (HELM's `<benchmark>_accuracy`). */
 export function juryMetricName(benchmarkId: string): string {
   return `${benchmarkId}_accuracy`;
+}
+
+/** The metric a benchmark's jury score is written under: its `juryMetric`, else its main metric. */
+export function juryMetricOf(benchmark: Pick<Benchmark, "juryMetric" | "mainMetric">): string {
+  return benchmark.juryMetric ?? benchmark.mainMetric;
+}
+
+/** The judges of a benchmark in a plan: its own panel when it has one, else the run's. */
+export function panelOf(plan: Pick<RunPlan, "judges" | "judgePanels">, benchmark: Pick<Benchmark, "id">): Model[] {
+  return plan.judgePanels?.[benchmark.id] ?? plan.judges;
 }
 
 /** A hash of what defines a benchmark's prompts and judging, for the manifest. */
@@ -309,7 +321,7 @@ export async function runSuite(plan: RunPlan, effects: RunEffects): Promise<RunS
         for (const model of l.models) yield {l, model, instance, request: requestFor(request, model)};
       }
       const main = benchmark.metrics.find((m) => m.name === benchmark.mainMetric);
-      const mainRange = benchmark.rubric ? benchmark.rubric.scale : main!.range;
+      const mainRange = benchmark.rubric && juryMetricOf(benchmark) === benchmark.mainMetric ? benchmark.rubric.scale : main!.range;
       sink.write("benchmarks", {
         run_id: runId, benchmark: benchmark.id, name: benchmark.name, version: benchmark.version, category: benchmark.category,
         subcategory: benchmark.subcategory, access: benchmark.access, open_ended: benchmark.openEnded, main_metric: benchmark.mainMetric,
@@ -405,7 +417,7 @@ async function answerOne(plan: RunPlan, effects: RunEffects, counters: Counters,
   if (benchmark.rubric) {
     const rubric = benchmark.rubric;
     // Judges answer independently, so their calls run concurrently; rows keep the panel's order.
-    const verdicts = await Promise.all(plan.judges.map(async (judge) => {
+    const verdicts = await Promise.all(panelOf(plan, benchmark).map(async (judge) => {
       const selfJudging = judge.id === model.id;
       const sameVendor = judge.vendor === model.vendor;
       let verdict: Verdict;
@@ -439,7 +451,7 @@ async function answerOne(plan: RunPlan, effects: RunEffects, counters: Counters,
     }
     const jury = aggregateJury(verdicts.map((v) => ({judge: v.judge.id, verdict: v.verdict})), rubric, {helmCompat: plan.scoring.helmCompat});
     const reason = output === null ? `model call failed: ${error}` : jury.reason;
-    writeScore(benchmark.mainMetric, rubric.scale, jury.score, reason);
+    writeScore(juryMetricOf(benchmark), rubric.scale, jury.score, reason);
     for (const [criterion, value] of Object.entries(jury.perCriterion)) writeScore(`jury_${criterion}`, rubric.scale, value, value === null ? reason : null);
   }
   return {failed: error !== null, inputTokens: (generation?.inputTokens ?? 0) + judgeTokens, outputTokens: (generation?.outputTokens ?? 0) + judgeOutputTokens};

@@ -21,10 +21,10 @@ import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {zipSync} from "fflate";
 import {queryToArrowIPC} from "./arrow.ts";
-import {loadConfig} from "./config.ts";
+import {loadConfig, type SuiteConfig} from "./config.ts";
 import {insertRows, rowsOf, type ColumnType} from "./duckdb-rows.ts";
 import {memoryConnection, sqlString} from "./parquet.ts";
-import {catalogueWith, dataAvailable, loadRegistry} from "./registry.ts";
+import {catalogueWith, dataAvailable, projectRegistry} from "./registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./site-costs.ts";
 import {partitionByKey, partsFor, runParts} from "./site-parallel.ts";
 import {
@@ -70,6 +70,13 @@ export interface SiteInput {
   warn?: (m: string) => void;
 }
 
+/** The project's registry; benchmark files that fail to load are logged and left out, never failing the build. */
+async function registryLogged(config: SuiteConfig, log: (m: string) => void): Promise<Benchmark[]> {
+  const {benchmarks, errors} = await projectRegistry(config);
+  for (const e of errors) log(`benchmark not loaded: ${e.message}`);
+  return benchmarks;
+}
+
 /** Builds the zip of site tables for the project in `cwd`. */
 export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<string, string | undefined>; log: (m: string) => void}): Promise<Uint8Array> {
   const configFile = env.MEDHELM_CONFIG;
@@ -81,7 +88,7 @@ export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<str
     dirs.unshift(used.outDir);
   }
   const files = await siteFiles({
-    dirs, registry: await loadRegistry(), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed, log
+    dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed, log
   });
   return zipSync(files, {level: 6});
 }

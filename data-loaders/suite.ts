@@ -14,11 +14,11 @@ import {tiktokenCounter, type TokenCounter} from "./costs.ts";
 import {connectEmbedder} from "./embeddings.ts";
 import {matchPool} from "./match-pool.ts";
 import {estimateRun, estimateTotal, type EstimateRow} from "./estimate.ts";
-import {resolveModels} from "./models/index.ts";
+import {resolveModel, resolveModels} from "./models/index.ts";
 import {endpointStats} from "./models/openai.ts";
 import {memoryConnection, parquetSink, queryRows, sqlString} from "./parquet.ts";
 import {priceLookup} from "./pricing.ts";
-import {loadRegistry, selectBenchmarks} from "./registry.ts";
+import {projectRegistry, selectBenchmarks, type BenchmarkLoadError} from "./registry.ts";
 import {evaluatedInstances, runSuite, type ItemRef, type Progress, type RunSummary} from "./run.ts";
 import type {Shard} from "./runner/shard.ts";
 import type {SchedulerStats} from "./scheduler.ts";
@@ -72,6 +72,10 @@ interface Prepared {
   benchmarks: Benchmark[];
   models: Model[];
   judges: Model[];
+  /** The own juries of benchmarks that name their judges (MedHELM-format YAML), by benchmark id. */
+  judgePanels: Record<string, Model[]>;
+  /** Benchmark files that failed to load (none of them selected; a selected one fails the run). */
+  loadErrors: BenchmarkLoadError[];
   seed: number;
   limit: number | null;
   helmCompat: boolean;
@@ -88,16 +92,30 @@ async function prepare(cwd: string, env: Record<string, string | undefined>, fla
     config.concurrency = flags.concurrency;
     for (const endpoint of config.endpoints) endpoint.concurrency = flags.concurrency;
   }
-  const registry = await loadRegistry();
-  const benchmarks = selectBenchmarks(registry, flags.benchmarks ?? config.benchmarks);
+  const {benchmarks: registry, errors: loadErrors} = await projectRegistry(config);
+  const selected = flags.benchmarks ?? config.benchmarks;
+  // A benchmark asked for by name that failed to load fails the run with its own error.
+  const broken = loadErrors.find((e) => selected?.includes(e.id));
+  if (broken) throw new Error(broken.message);
+  const benchmarks = selectBenchmarks(registry, selected);
   const {models, judges} = await resolveModels(config, {models: flags.models, judges: flags.judges});
+  // Judges named by a benchmark itself are resolved once each, whichever benchmarks share them.
+  const judgeModels = new Map<string, Model>();
+  const judgePanels: Record<string, Model[]> = {};
+  for (const b of benchmarks) {
+    if (!b.judges) continue;
+    judgePanels[b.id] = b.judges.map((id) => {
+      if (!judgeModels.has(id)) judgeModels.set(id, judges.find((j) => j.id === id) ?? resolveModel(id, config));
+      return judgeModels.get(id)!;
+    });
+  }
   // Endpoints cap their own requests. The runner keeps as many items in progress as they have
   // slots, plus a few so that no slot idles while an answer is being scored and written; more
   // would only wait in the endpoints' queues and cost memory and garbage collection.
-  const used = new Set([...models, ...judges].map((m) => m.id.slice(0, m.id.indexOf("/"))));
+  const used = new Set([...models, ...judges, ...judgeModels.values()].map((m) => m.id.slice(0, m.id.indexOf("/"))));
   const endpointSlots = config.endpoints.filter((e) => used.has(e.name)).reduce((sum, e) => sum + e.concurrency, 0);
   return {
-    config, benchmarks, models, judges,
+    config, benchmarks, models, judges, judgePanels, loadErrors,
     seed: flags.seed ?? config.seed,
     limit: flags.limit ?? config.limit,
     helmCompat: flags.helmCompat ?? config.helmCompat,
@@ -157,7 +175,8 @@ export async function previousFailures(outDir: string): Promise<Set<string>> {
 
 /** Runs the suite as configured in `cwd`, writing Parquet tables to the output folder. */
 export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void}): Promise<RunOutcome> {
-  const {config, benchmarks, models, judges, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
+  const {config, benchmarks, models, judges, judgePanels, loadErrors, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
+  for (const e of loadErrors) log(`skipped a benchmark that does not load: ${e.message}`);
   const failed = flags.retryErrors ? await previousFailures(config.outDir) : null;
   if (failed) log(`--retry-errors: ${failed.size} item(s) failed in the previous run in ${config.outDir}; only they may call models`);
   // Connecting names the embedding model (asking the server if need be) before any call is made.
@@ -167,6 +186,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     benchmarks: benchmarks.map((b) => ({id: b.id, version: b.version})),
     models: models.map((m) => ({id: m.id, kind: m.kind, vendor: m.vendor, endpoint: m.endpoint, ...(m.maxTokens === undefined ? {} : {maxTokens: m.maxTokens})})),
     judges: judges.map((m) => ({id: m.id, vendor: m.vendor, endpoint: m.endpoint})),
+    ...(Object.keys(judgePanels).length ? {judgePanels: Object.fromEntries(Object.entries(judgePanels).map(([id, panel]) => [id, panel.map((m) => m.id)]))} : {}),
     seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
     excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
     bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null
@@ -182,7 +202,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     const sink = await parquetSink(config.outDir);
     const summary = await runSuite(
       {
-        runId: newRunId(new Date(), flags.shard), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
+        runId: newRunId(new Date(), flags.shard), benchmarks, models, judges, judgePanels, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
         scoring: {helmCompat, resources: config.resources, bertScore: embedder && pool ? bertScorer(embedder, cache, {match: pool.match}) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
         priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, shard: flags.shard ?? null
@@ -205,6 +225,8 @@ export interface Estimate {
   config: SuiteConfig;
   /** How the numbers were computed, for the reader of a JSON estimate. */
   method: string;
+  /** Benchmark files that failed to load and so are not estimated. */
+  loadErrors: BenchmarkLoadError[];
 }
 
 /**
@@ -216,7 +238,7 @@ export async function estimateConfigured({cwd, env, flags = {}, count}: {cwd: st
   // OpenAI's own endpoint even before a key or base URL is set.
   const named = [...(flags.models ?? []), ...(flags.judges ?? [])].some((id) => id.startsWith("openai/"));
   if (named && !env.OPENAI_BASE_URL && !env.OPENAI_API_KEY) env = {...env, OPENAI_BASE_URL: "https://api.openai.com/v1"};
-  const {config, benchmarks, models, judges, seed, limit} = await prepare(cwd, env, flags);
+  const {config, benchmarks, models, judges, judgePanels, loadErrors, seed, limit} = await prepare(cwd, env, flags);
   const loaded = [];
   for (const benchmark of benchmarks) {
     const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances, shard: flags.shard ?? null});
@@ -225,11 +247,11 @@ export async function estimateConfigured({cwd, env, flags = {}, count}: {cwd: st
   const cache = existsSync(config.cacheDir) ? fileCache(config.cacheDir) : undefined;
   try {
     const rows = await estimateRun({
-      benchmarks: loaded, models, judges, seed, count: count ?? (await tiktokenCounter()), priceOf: priceLookup(), cache,
+      benchmarks: loaded, models, judges, judgePanels, seed, count: count ?? (await tiktokenCounter()), priceOf: priceLookup(), cache,
       excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging
     });
     const method = "MedHELM upper bound: o200k prompt tokens, every answer at max_tokens, each judge reading prompt + max answer and writing 4096 tokens; cached answers and verdicts excluded; list prices from reference/prices.json";
-    return {rows, total: estimateTotal(rows), config, method};
+    return {rows, total: estimateTotal(rows), config, method, loadErrors};
   } finally {
     cache?.close();
   }

@@ -5,7 +5,7 @@
  * unreadable data is a state with a reason, never a failure of the build.
  */
 import {loadConfig} from "./config.ts";
-import {catalogueWith, dataAvailable, dataDirOf, loadRegistry} from "./registry.ts";
+import {catalogueWith, dataAvailable, dataDirOf, projectRegistry} from "./registry.ts";
 import {categories, subcategories, subcategory, type Access} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
 
@@ -86,6 +86,6 @@ export async function taxonomyTree(registry: readonly Benchmark[], available: (b
 /** The tree for the project in `cwd`, with data looked up where the configuration says. */
 export async function projectTaxonomyTree({cwd, env}: {cwd: string; env: Record<string, string | undefined>}): Promise<TaxonomyTree> {
   const config = loadConfig({cwd, env, file: env.MEDHELM_CONFIG});
-  const registry = await loadRegistry();
+  const {benchmarks: registry} = await projectRegistry(config);
   return taxonomyTree(registry, (b) => dataAvailable(b, config.dataDir), async (b) => (await b.load(dataDirOf(b, config.dataDir))).length);
 }

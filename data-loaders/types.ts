@@ -88,6 +88,12 @@ export interface Rubric {
   showGold: boolean;
   /** Bumped when the judge prompt changes meaning; part of the cache key. */
   version: number;
+  /**
+   * A judge prompt written by the benchmark's authors (MedHELM's configurable benchmarks), used
+   * instead of our wording: `{QUESTION}`, `{RESPONSE}` and `{GOLD_RESPONSE}` are replaced by the
+   * instance's input, the answer and the gold response; the other fields above are then unused.
+   */
+  template?: string;
 }
 
 /** How a benchmark lays out its prompt, following HELM's two adapter families. */
@@ -119,6 +125,8 @@ export interface DataSource {
   dataset: string;
   license: string;
   url?: string;
+  /** An absolute folder holding the files, overriding `location` (a MedHELM-format benchmark's own folder). */
+  dir?: string;
 }
 
 /** Authoring shape of a benchmark: one file in `benchmarks/`. */
@@ -144,6 +152,16 @@ export interface BenchmarkSpec {
   mainMetric: string;
   /** Present for open-ended benchmarks: the jury scores them and `mainMetric` is the jury score. */
   rubric?: Rubric;
+  /**
+   * The metric name of the jury score when it is not `mainMetric` (a MedHELM-format benchmark's
+   * `jury_score`, which need not be its first metric). Absent: the jury score is the main metric.
+   */
+  juryMetric?: string;
+  /**
+   * This benchmark's own jury, as model ids (a MedHELM-format benchmark names its judges);
+   * absent, the run's panel judges it.
+   */
+  judges?: string[];
   /** Cap on evaluated instances (MedHELM default 1000). */
   maxEvalInstances?: number;
   /**

@@ -12,7 +12,7 @@ import {parseFlags, UsageError, type Command, type CommandIO} from "../command.t
 import {loadConfig} from "../config.ts";
 import {resolveModel} from "../models/index.ts";
 import {stripThinking} from "../prompt.ts";
-import {dataAvailable, dataDirOf, loadRegistry, selectBenchmarks} from "../registry.ts";
+import {dataAvailable, dataDirOf, projectRegistry, selectBenchmarks} from "../registry.ts";
 import {answerRequest, judgeRequest, juryPurpose, keyFields} from "../run.ts";
 
 const usage = `usage: medhelm cache <explain|verify> [options]
@@ -48,7 +48,10 @@ async function explain(values: ReturnType<typeof options>["values"], io: Command
   for (const flag of ["benchmark", "instance", "model"] as const) if (!values[flag]) throw new UsageError(`cache explain needs --${flag}`);
   const config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
   const dir = values.cache ? resolve(io.cwd, values.cache) : config.cacheDir;
-  const [benchmark] = selectBenchmarks(await loadRegistry(), [values.benchmark!]);
+  const {benchmarks: registry, errors} = await projectRegistry(config);
+  const broken = errors.find((e) => e.id === values.benchmark);
+  if (broken) throw new UsageError(broken.message);
+  const [benchmark] = selectBenchmarks(registry, [values.benchmark!]);
   if (!dataAvailable(benchmark, config.dataDir)) throw new UsageError(`data of ${benchmark.id} not available in ${dataDirOf(benchmark, config.dataDir)}`);
   const instance = (await benchmark.load(dataDirOf(benchmark, config.dataDir))).find((i) => i.id === values.instance);
   if (!instance) throw new UsageError(`no instance ${values.instance} in ${benchmark.id}`);

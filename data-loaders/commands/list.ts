@@ -1,7 +1,7 @@
 /** `medhelm list`: the benchmark catalogue with taxonomy, access tier and data availability. */
 import {parseFlags, UsageError, type Command} from "../command.ts";
 import {loadConfig} from "../config.ts";
-import {dataAvailable, dataDirOf, loadRegistry} from "../registry.ts";
+import {dataAvailable, dataDirOf, projectRegistry} from "../registry.ts";
 
 /** One benchmark as `list` reports it. */
 export interface ListedBenchmark {
@@ -19,12 +19,15 @@ export interface ListedBenchmark {
 const command: Command = {
   name: "list",
   summary: "list benchmarks with category, subcategory, access tier and data availability",
-  usage: "usage: medhelm list [--format json|table] [--config FILE]\n\n  Instance counts are read from the data (before MedHELM's 1000-instance cap).",
+  usage: "usage: medhelm list [--format json|table] [--config FILE]\n\n  Instance counts are read from the data (before MedHELM's 1000-instance cap).\n  Benchmarks come from benchmarks/ and the config's benchmarkDirs; a file that fails to load is\n  reported on stderr (naming its file, line and field) and the exit code is 1.",
   async run(args, io) {
     const {values} = parseFlags({args, options: {format: {type: "string"}, config: {type: "string"}}});
     const config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
     const rows: ListedBenchmark[] = [];
-    for (const b of await loadRegistry()) {
+    const {benchmarks, errors} = await projectRegistry(config);
+    // Every benchmark that loads is listed; each that does not is named with its error, and the exit code says so.
+    for (const e of errors) io.stderr(`benchmark not loaded: ${e.message}\n`);
+    for (const b of benchmarks) {
       const available = dataAvailable(b, config.dataDir);
       let instances: number | null = null;
       if (available) {
@@ -43,7 +46,7 @@ const command: Command = {
         io.stdout(`${r.id.padEnd(28)} ${r.category.padEnd(36)} ${r.access.padEnd(8)} ${(r.open_ended ? "open-ended" : "closed").padEnd(11)} ${data}\n`);
       }
     } else throw new UsageError(`unknown format: ${values.format}`);
-    return 0;
+    return errors.length ? 1 : 0;
   }
 };
 

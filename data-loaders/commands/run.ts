@@ -63,6 +63,7 @@ cache, so only the calls that never completed are made.`,
     if (values["dry-run"]) {
       if (flags.retryErrors) throw new UsageError("--dry-run and --retry-errors cannot be combined");
       const estimate = await estimateConfigured({cwd: io.cwd, env: io.env, flags});
+      for (const e of estimate.loadErrors) io.stderr(`skipped a benchmark that does not load: ${e.message}\n`);
       if (values.format === "json") io.stdout(`${JSON.stringify({rows: estimate.rows, total: estimate.total, method: estimate.method, shard})}\n`);
       else io.stdout(`${shard ? `Shard ${shard} of the run.\n\n` : ""}${estimateTable(estimate.rows, estimate.total)}`);
       return 0;
