@@ -19,7 +19,9 @@ import {endpointStats} from "./models/openai.ts";
 import {memoryConnection, parquetSink, queryRows, sqlString} from "./parquet.ts";
 import {priceLookup} from "./pricing.ts";
 import {loadRegistry, selectBenchmarks} from "./registry.ts";
-import {evaluatedInstances, runSuite, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import {evaluatedInstances, runSuite, type Deliveries, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import {defaultPoll, type BatchWait} from "./runner/batch.ts";
+import {batchedEndpoints, runBatchRounds} from "./runner/batch-mode.ts";
 import type {SchedulerStats} from "./scheduler.ts";
 import type {TableName} from "./tables.ts";
 import type {Benchmark, Model} from "./types.ts";
@@ -42,6 +44,8 @@ export interface RunFlags {
   helmCompat?: boolean;
   /** Call only for items that failed in the previous run in the output folder; replay the rest. */
   retryErrors?: boolean;
+  /** Send uncached requests through the providers' batch APIs (docs/batch.md). */
+  batch?: boolean;
 }
 
 /** A finished run: its summary and where its tables are. */
@@ -150,8 +154,16 @@ export async function previousFailures(outDir: string): Promise<Set<string>> {
 }
 
 /** Runs the suite as configured in `cwd`, writing Parquet tables to the output folder. */
-export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void}): Promise<RunOutcome> {
-  const {config, benchmarks, models, judges, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
+export async function runConfigured({cwd, env, flags = {}, log, progress, batchProgress}: {
+  cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void;
+  /** Batch mode: told after each poll which batches are still running. */
+  batchProgress?: (waiting: BatchWait[]) => void;
+}): Promise<RunOutcome> {
+  const prepared = await prepare(cwd, env, flags);
+  const {config, benchmarks, seed, limit, helmCompat, itemConcurrency} = prepared;
+  let {models, judges} = prepared;
+  // Before anything is sent: which endpoints batch, and an error for one without a batch API.
+  const batched = await batchedEndpoints(config.endpoints, [...models, ...judges], flags.batch, log);
   const failed = flags.retryErrors ? await previousFailures(config.outDir) : null;
   if (failed) log(`--retry-errors: ${failed.size} item(s) failed in the previous run in ${config.outDir}; only they may call models`);
   // Connecting names the embedding model (asking the server if need be) before any call is made.
@@ -173,13 +185,32 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     log(`cache ${config.cacheDir}: skipped ${cache.health.torn} unfinished and ${cache.health.corrupt} damaged record(s); their calls will be made again`);
   }
   try {
+    let delivered: Deliveries | undefined;
+    if (batched.size) {
+      // Batch mode (docs/batch.md): the batched endpoints' uncached answers, then verdicts, go out
+      // as batches first; the runner takes what they delivered and calls nothing on those endpoints.
+      const loaded = [];
+      for (const benchmark of benchmarks) {
+        const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances});
+        if (instances) loaded.push({benchmark, instances});
+      }
+      const pollMs = Number(env.MEDHELM_BATCH_POLL_MS);
+      const rounds = await runBatchRounds({
+        benchmarks: loaded, models, judges, seed, excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
+        mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, endpoints: config.endpoints, batched, cache, cacheDir: config.cacheDir,
+        priceOf: priceLookup(), count: await tiktokenCounter(), log, onWait: batchProgress,
+        poll: pollMs > 0 ? {initialMs: Math.min(pollMs, defaultPoll.initialMs), maxMs: pollMs} : undefined
+      });
+      ({models, judges} = rounds);
+      delivered = rounds.deliveries;
+    }
     const sink = await parquetSink(config.outDir);
     const summary = await runSuite(
       {
         runId: newRunId(), benchmarks, models, judges, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
         scoring: {helmCompat, resources: config.resources, bertScore: embedder && pool ? bertScorer(embedder, cache, {match: pool.match}) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
-        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined
+        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, delivered
       },
       {cache, sink, log, progress}
     );

@@ -1,6 +1,7 @@
 /** `medhelm run`: evaluates models on benchmarks and writes the Parquet tables. */
 import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
 import {progressPrinter} from "../progress.ts";
+import {batchWaitPrinter} from "../runner/batch-progress.ts";
 import type {EstimateRow} from "../estimate.ts";
 import {humanCount} from "../progress.ts";
 import {estimateConfigured, runConfigured, type RunFlags} from "../suite.ts";
@@ -22,6 +23,9 @@ const command: Command = {
                        minus what the cache already holds); makes no model calls
   --retry-errors       rerun only the items that failed in the previous run in --out (failed
                        model or judge calls); every other item is replayed from the cache
+  --batch              send uncached requests through the providers' batch APIs (half price where
+                       the provider says so, answered within 24 h): answers first, then verdicts;
+                       a stopped run picks its batches up again (see docs/batch.md, medhelm batches)
   --seed N             sampling and baseline seed (default 0)
   --out DIR            where the Parquet tables go (default results/latest)
   --cache DIR          response cache folder (default .medhelm/cache)
@@ -38,14 +42,15 @@ cache, so only the calls that never completed are made.`,
         benchmarks: {type: "string"}, models: {type: "string"}, judges: {type: "string"}, limit: {type: "string"},
         concurrency: {type: "string"}, seed: {type: "string"}, out: {type: "string"}, cache: {type: "string"},
         config: {type: "string"}, "helm-compat": {type: "boolean"}, format: {type: "string"},
-        "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}
+        "dry-run": {type: "boolean"}, "retry-errors": {type: "boolean"}, batch: {type: "boolean"}
       }
     });
     if (values.format && !["json", "table"].includes(values.format)) throw new UsageError(`unknown format: ${values.format}`);
     const flags: RunFlags = {
       benchmarks: listFlag(values.benchmarks), models: listFlag(values.models), judges: values.judges === undefined ? undefined : listFlag(values.judges) ?? [],
       limit: integerFlag(values.limit, "--limit"), concurrency: integerFlag(values.concurrency, "--concurrency"), seed: integerFlag(values.seed, "--seed"),
-      outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"], retryErrors: values["retry-errors"]
+      outDir: values.out, cacheDir: values.cache, configFile: values.config, helmCompat: values["helm-compat"], retryErrors: values["retry-errors"],
+      batch: values.batch
     };
     if (flags.concurrency === 0) throw new UsageError("--concurrency must be at least 1");
     if (values["dry-run"]) {
@@ -56,7 +61,8 @@ cache, so only the calls that never completed are made.`,
       return 0;
     }
     const {summary, config, files, endpoints} = await runConfigured({
-      cwd: io.cwd, env: io.env, flags, log: (m) => io.stderr(`${m}\n`), progress: progressPrinter(io.stderr, io.isTTY)
+      cwd: io.cwd, env: io.env, flags, log: (m) => io.stderr(`${m}\n`), progress: progressPrinter(io.stderr, io.isTTY),
+      batchProgress: batchWaitPrinter(io.stderr, io.isTTY)
     });
     if (values.format === "json") io.stdout(`${JSON.stringify({...summary, out: config.outDir, files, endpoints})}\n`);
     else {

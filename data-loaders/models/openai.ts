@@ -35,6 +35,11 @@ export interface Endpoint {
   jsonMode: boolean;
   /** Backoff tuning (`maxAttempts` is derived from `maxRetries` unless given). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Send uncached requests through the provider's batch API (runner/batch.ts): `true` insists
+   * (a provider without it is an error), `"prefer"` falls back to synchronous calls. Absent: synchronous.
+   */
+  batch?: boolean | "prefer";
   /** The HTTP transport; default `nodeFetch()` (transport.ts). Benchmarks pass the global fetch to compare. */
   fetch?: typeof fetch;
 }
