@@ -198,7 +198,7 @@ export async function runConfigured({cwd, env, flags = {}, log, progress, batchP
       const rounds = await runBatchRounds({
         benchmarks: loaded, models, judges, seed, excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
         mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, endpoints: config.endpoints, batched, cache, cacheDir: config.cacheDir,
-        priceOf: priceLookup(), count: await tiktokenCounter(), log, onWait: batchProgress,
+        priceOf: priceLookup(), count: () => tiktokenCounter(), log, onWait: batchProgress,
         poll: pollMs > 0 ? {initialMs: Math.min(pollMs, defaultPoll.initialMs), maxMs: pollMs} : undefined
       });
       ({models, judges} = rounds);

@@ -62,7 +62,7 @@ export interface BatchRoundsInput {
   cache: ResponseCache;
   cacheDir: string;
   priceOf: (modelId: string) => Price | null;
-  count: TokenCounter;
+  count: () => Promise<TokenCounter>;
   log: (m: string) => void;
   onWait?: (waiting: BatchWait[]) => void;
   poll?: PollPolicy;

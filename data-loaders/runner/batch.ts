@@ -67,8 +67,8 @@ export interface BatchContext {
   /** Called after each poll with the batches still running. */
   onWait?: (waiting: BatchWait[]) => void;
   priceOf: (modelId: string) => Price | null;
-  /** Counts prompt tokens for a batch's expected cost. */
-  count: TokenCounter;
+  /** Counts prompt tokens for a batch's expected cost (loaded on first use: a tokenizer is megabytes). */
+  count: () => Promise<TokenCounter>;
   poll?: PollPolicy;
   /** Waits; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
@@ -262,7 +262,7 @@ export class BatchRunner {
         continue;
       }
       const submission = randomUUID();
-      const expected = expectedUsd(chunk.map((c) => c.request), this.ctx.priceOf(modelId), this.ctx.count);
+      const expected = expectedUsd(chunk.map((c) => c.request), this.ctx.priceOf(modelId), await this.ctx.count());
       // Recorded before the batch exists: from here on a rerun can find it rather than pay again.
       this.ctx.ledger.append({type: "submitted", submission, endpoint: endpoint.name, baseURL: publicUrl(endpoint.baseURL), model: modelId, round, inputFileId: fileId, keys, expectedUsd: expected, at: new Date().toISOString()});
       let batch: Batch;
