@@ -79,13 +79,14 @@ const usd = (v: number | null) => (v === null ? "?" : `$${v.toFixed(2)}`);
 
 /** The dry-run estimate as a fixed-width table. */
 export function estimateTable(rows: readonly EstimateRow[], total: Omit<EstimateRow, "benchmark" | "model">): string {
-  const head = ["benchmark", "model", "items", "cached", "calls", "in tok", "out tok", "judge calls", "judge in", "judge out", "model", "jury", "total"];
+  const head = ["benchmark", "model", "items", "cached", "calls", "in tok", "out tok", "judge calls", "judge in", "judge out", "model", "jury", "total", "batch total"];
   const line = (r: Omit<EstimateRow, "benchmark" | "model"> & {benchmark: string; model: string}) => [
     r.benchmark, r.model, String(r.instances), String(r.cached_answers), String(r.calls), humanCount(r.input_tokens), humanCount(r.output_tokens),
-    String(r.judge_calls), humanCount(r.judge_input_tokens), humanCount(r.judge_output_tokens), usd(r.model_usd), usd(r.jury_usd), usd(r.total_usd)
+    String(r.judge_calls), humanCount(r.judge_input_tokens), humanCount(r.judge_output_tokens), usd(r.model_usd), usd(r.jury_usd), usd(r.total_usd),
+    usd(r.batch_total_usd)
   ];
   const text = textTable(head, [...rows.map(line), line({...total, benchmark: "total", model: ""})], {labels: 2, rule: false});
-  return `${text}\n\nUpper bound (MedHELM's method): every answer at max_tokens, each judge writing 4096 tokens; cached calls excluded; "?" = no list price.\n`;
+  return `${text}\n\nUpper bound (MedHELM's method): every answer at max_tokens, each judge writing 4096 tokens; cached calls excluded; "?" = no list price.\n"batch total": the same calls through the providers' batch APIs (medhelm run --batch), at batch prices where published, else list prices.\n`;
 }
 
 export default command;
