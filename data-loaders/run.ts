@@ -87,7 +87,7 @@ export interface Progress {
   /** Calls made (cache misses) and answered from the cache. */
   calls: number;
   cached: number;
-  /** USD spent on calls at list prices (cached replays cost nothing). */
+  /** USD spent on calls at the prices charged, list or batch (cached replays cost nothing). */
   costUsd: number;
   /** Calls made to models without a known price, so `costUsd` leaves them out. */
   unpricedCalls: number;

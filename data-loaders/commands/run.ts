@@ -66,7 +66,7 @@ cache, so only the calls that never completed are made.`,
     });
     if (values.format === "json") io.stdout(`${JSON.stringify({...summary, out: config.outDir, files, endpoints})}\n`);
     else {
-      const cost = summary.costUsd === null ? "cost unknown (a model has no list price)" : `$${summary.costUsd.toFixed(4)} at list prices`;
+      const cost = summary.costUsd === null ? "cost unknown (a model has no list price)" : `$${summary.costUsd.toFixed(4)} at ${flags.batch ? "batch prices (list prices where none is published)" : "list prices"}`;
       const skipped = summary.skipped ? `, ${summary.skipped} not retried` : "";
       io.stdout(`run ${summary.runId}: ${summary.calls} calls, ${summary.cached} cached, ${summary.errors} errors${skipped}, ${cost}\n`);
       io.stdout(`tables written to ${config.outDir}\n`);
