@@ -5,7 +5,7 @@
  * the batch API, the cost columns and `medhelm batches`.
  */
 import {spawn} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -96,6 +96,11 @@ describe("medhelm run --batch", () => {
         {judge: "openai/judge-b", parse_status: "ok", n: 9},
         {judge: "openai/judge-c", parse_status: "invalid_json", n: 9}
       ]);
+
+      // The ledger and the saved result files never hold the API key.
+      const saved = join(dir, "jury", "cache", "batches");
+      for (const f of readdirSync(saved)) expect(readFileSync(join(saved, f), "utf8")).not.toContain("sk-test-not-a-secret");
+      expect(readdirSync(saved).sort()).toEqual(["batch_1.output.jsonl", "batch_2.output.jsonl", "batch_3.output.jsonl", "batch_4.output.jsonl", "ledger.jsonl"]);
 
       // The same command again: everything is cached, nothing is submitted.
       const again = JSON.parse((await runCli(args, {env: envOf(server)})).stdout);

@@ -324,6 +324,21 @@ export class BatchRunner {
   /** Polls batches with backoff until each has ended and its results are collected. */
   private async wait(batches: LedgerBatch[], needed: ReadonlyMap<string, PlannedRequest>): Promise<void> {
     let pending = batches.filter((b) => b.batchId !== null);
+    if (!pending.length) return;
+    // Ctrl-C while waiting is a way to come back tomorrow: the ledger already holds everything.
+    const onInterrupt = () => {
+      this.ctx.log(`stopped while ${pending.length} batch(es) run at the provider (${pending.map((b) => b.batchId).join(", ")}); run the same command again to collect them, nothing will be sent twice`);
+      process.exit(130);
+    };
+    process.once("SIGINT", onInterrupt);
+    try {
+      await this.pollUntilEnded(pending, needed, (still) => (pending = still));
+    } finally {
+      process.off("SIGINT", onInterrupt);
+    }
+  }
+
+  private async pollUntilEnded(pending: LedgerBatch[], needed: ReadonlyMap<string, PlannedRequest>, remaining: (still: LedgerBatch[]) => void): Promise<void> {
     let interval = this.poll.initialMs;
     const last = new Map<string, string>();
     while (pending.length) {
@@ -357,6 +372,7 @@ export class BatchRunner {
         }
       }
       pending = still;
+      remaining(still);
       if (!pending.length) break;
       this.ctx.onWait?.(waits);
       await this.sleep(interval);
