@@ -175,7 +175,9 @@ export async function runConfigured({cwd, env, flags = {}, log, progress, batchP
     judges: judges.map((m) => ({id: m.id, vendor: m.vendor, endpoint: m.endpoint})),
     seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
     excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
-    bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null
+    bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null,
+    // The endpoints whose requests went through batch APIs (absent when none did).
+    ...(batched.size ? {batch: [...batched].sort()} : {})
   };
   for (const file of removeStaleSpools(config.outDir)) log(`removed ${file}, left in ${config.outDir} by a run that was killed`);
   const cache = fileCache(config.cacheDir);
