@@ -1,7 +1,9 @@
-import {appendFileSync, mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
+import {loadConfig} from "../data-loaders/config.ts";
+import {batchSetting} from "../data-loaders/runner/batch-mode.ts";
 import {foldLedger, inFlight, openLedger, parseLedger, unresolved, type LedgerRecord} from "../data-loaders/runner/batch-ledger.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "medhelm-ledger-"));
@@ -59,5 +61,28 @@ describe("the batch ledger", () => {
     expect(readFileSync(join(ledger.dir, "batch_9.output.jsonl"), "utf8")).toBe("line\n");
     expect(ledger.read("batch_9.output.jsonl")).toBe("line\n");
     expect(ledger.read("missing.jsonl")).toBeNull();
+  });
+});
+
+describe("the batch setting of an endpoint", () => {
+  const configIn = (endpoints: unknown) => {
+    const project = mkdtempSync(join(dir, "config-"));
+    writeFileSync(join(project, "medhelm.config.json"), JSON.stringify({endpoints}));
+    return () => loadConfig({cwd: project, env: {}});
+  };
+
+  it("reads true, false and \"prefer\", and names the endpoint when the value is anything else", () => {
+    const config = configIn({a: {baseURL: "http://a/v1", batch: true}, b: {baseURL: "http://b/v1", batch: "prefer"}, c: {baseURL: "http://c/v1"}})();
+    expect(config.endpoints.map((e) => e.batch)).toEqual([true, "prefer", undefined]);
+    expect(configIn({x: {baseURL: "http://x/v1", batch: "yes"}})).toThrow('endpoints.x.batch must be true, false or "prefer", got "yes"');
+  });
+
+  it("lets --batch turn batches on everywhere while an endpoint that prefers them keeps its fallback", () => {
+    const endpoint = (batch?: boolean | "prefer") => ({name: "e", baseURL: "http://e/v1", apiKey: undefined, concurrency: 1, timeoutMs: 1, maxRetries: 0, jsonMode: true, batch});
+    expect(batchSetting(endpoint(), true)).toBe(true);
+    expect(batchSetting(endpoint(false), true)).toBe(true);
+    expect(batchSetting(endpoint("prefer"), true)).toBe("prefer");
+    expect(batchSetting(endpoint(), undefined)).toBe(false);
+    expect(batchSetting(endpoint(true), undefined)).toBe(true);
   });
 });
