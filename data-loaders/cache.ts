@@ -68,6 +68,8 @@ export interface CacheEntry {
   finishReason: string | null;
   latencyMs: number;
   storedAt: string;
+  /** Set when the answer came through a provider's batch API and was billed at its batch price. */
+  billing?: "batch";
 }
 
 /** One message as the log keeps it: enough to tell whether it changed. */
@@ -201,7 +203,7 @@ export function recordJson(entry: CacheEntry): string {
   const l = entry.label;
   const label = l ? `{"benchmark":${JSON.stringify(l.benchmark)},"instance":${JSON.stringify(l.instance)},"model":${JSON.stringify(l.model)}${l.judge === undefined ? "" : `,"judge":${JSON.stringify(l.judge)}`}}` : "null";
   const fields = entry.keyText ?? keyText(summarizeFields(entry.fields));
-  return `{"fields":${fields},"label":${label},"text":${JSON.stringify(entry.text)},"inputTokens":${num(entry.inputTokens)},"outputTokens":${num(entry.outputTokens)},"finishReason":${entry.finishReason == null ? "null" : JSON.stringify(entry.finishReason)},"latencyMs":${num(entry.latencyMs)},"storedAt":${JSON.stringify(entry.storedAt)}}`;
+  return `{"fields":${fields},"label":${label},"text":${JSON.stringify(entry.text)},"inputTokens":${num(entry.inputTokens)},"outputTokens":${num(entry.outputTokens)},"finishReason":${entry.finishReason == null ? "null" : JSON.stringify(entry.finishReason)},"latencyMs":${num(entry.latencyMs)},"storedAt":${JSON.stringify(entry.storedAt)}${entry.billing ? `,"billing":${JSON.stringify(entry.billing)}` : ""}}`;
 }
 
 /** A number as JSON (null for null, undefined or a non-finite value). */

@@ -23,6 +23,8 @@ export interface EndpointSpec {
   timeoutMs?: number;
   maxRetries?: number;
   jsonMode?: boolean;
+  /** Send uncached requests through the provider's batch API at batch prices (docs/batch.md); `"prefer"` falls back to synchronous calls where there is none. */
+  batch?: boolean | "prefer";
 }
 
 /** The token-embedding server for BERTScore, as written in the config file. */
@@ -197,6 +199,7 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
     if (e.api !== undefined && e.api !== "openai" && e.api !== "azure") throw new Error(`${where}: endpoints.${name}.api must be "openai" or "azure", got ${JSON.stringify(e.api)}`);
     if (e.api === "azure" && (typeof e.apiVersion !== "string" || !e.apiVersion)) throw new Error(`${where}: endpoints.${name}.apiVersion is required for an Azure OpenAI endpoint (e.g. "2024-10-21")`);
     if (e.api !== "azure" && e.apiVersion !== undefined) throw new Error(`${where}: endpoints.${name}.apiVersion applies only to "api": "azure"`);
+    if (e.batch !== undefined && typeof e.batch !== "boolean" && e.batch !== "prefer") throw new Error(`${where}: endpoints.${name}.batch must be true, false or "prefer", got ${JSON.stringify(e.batch)}`);
     const existing = endpoints.findIndex((x) => x.name === name);
     const endpoint: Endpoint = {
       name,
@@ -206,7 +209,8 @@ export function loadConfig({cwd, env, file}: {cwd: string; env: Record<string, s
       timeoutMs: positiveInt(e.timeoutMs, `endpoints.${name}.timeoutMs`, where) ?? 120_000,
       maxRetries: positiveInt(e.maxRetries, `endpoints.${name}.maxRetries`, where) ?? 4,
       jsonMode: e.jsonMode ?? true,
-      ...(e.api === "azure" ? {azureApiVersion: e.apiVersion} : {})
+      ...(e.api === "azure" ? {azureApiVersion: e.apiVersion} : {}),
+      ...(e.batch === undefined ? {} : {batch: e.batch})
     };
     if (existing >= 0) endpoints[existing] = endpoint;
     else endpoints.push(endpoint);

@@ -8,12 +8,13 @@
  * every judge reads the same). Unlike MedHELM it subtracts what the response cache already
  * holds: a cached answer costs nothing, and its judges' prompts are then known exactly, so only
  * the uncached judge calls are counted, with their real prompt length. With an empty cache the
- * numbers are MedHELM's.
+ * numbers are MedHELM's. Each row is priced twice: at list prices (calls one by one) and at batch
+ * prices (`medhelm run --batch`; the list price where a provider publishes no batch discount).
  */
 import type {ResponseCache} from "./cache.ts";
 import {cacheKey} from "./cache.ts";
 import {estimateTokens, JUDGE_MAX_TOKENS, type TokenCounter} from "./costs.ts";
-import {costUsd, type Price} from "./prices.ts";
+import {batchRates, costUsd, type Price} from "./prices.ts";
 import {stripThinking} from "./prompt.ts";
 import {answerRequest, judgeRequest, juryPurpose, keyFields} from "./run.ts";
 import type {Benchmark, Instance, Model} from "./types.ts";
@@ -36,6 +37,10 @@ export interface EstimateRow {
   model_usd: number | null;
   jury_usd: number | null;
   total_usd: number | null;
+  /** The same calls sent through the providers' batch APIs (batch price where published, else list price). */
+  batch_model_usd: number | null;
+  batch_jury_usd: number | null;
+  batch_total_usd: number | null;
 }
 
 /** What the estimate needs; loading instances is the caller's I/O. */
@@ -100,7 +105,9 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
       const tokens = estimateTokens({promptTokens: uncached, maxTokens: model.maxTokens ?? benchmark.maxTokens, openEnded: false});
       const price = input.priceOf(model.id);
       const modelUsd = uncached.length === 0 ? 0 : price ? costUsd({inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens}, price) : null;
+      const batchModelUsd = uncached.length === 0 ? 0 : price ? costUsd({inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens}, batchRates(price)) : null;
       let juryUsd: number | null = 0;
+      let batchJuryUsd: number | null = 0;
       let judgeCalls = 0;
       let judgeInput = 0;
       let judgeOutput = 0;
@@ -112,12 +119,14 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
         judgeOutput += t.output;
         const judgePrice = input.priceOf(judge.id);
         juryUsd = add(juryUsd, judgePrice ? costUsd({inputTokens: t.input, outputTokens: t.output}, judgePrice) : null);
+        batchJuryUsd = add(batchJuryUsd, judgePrice ? costUsd({inputTokens: t.input, outputTokens: t.output}, batchRates(judgePrice)) : null);
       }
       rows.push({
         benchmark: benchmark.id, model: model.id, instances: instances.length, cached_answers: isBaseline ? 0 : instances.length - uncached.length,
         calls: isBaseline ? 0 : uncached.length, input_tokens: isBaseline ? 0 : tokens.inputTokens, output_tokens: isBaseline ? 0 : tokens.outputTokens,
         judge_calls: judgeCalls, judge_input_tokens: judgeInput, judge_output_tokens: judgeOutput,
-        model_usd: isBaseline ? 0 : modelUsd, jury_usd: juryUsd, total_usd: add(isBaseline ? 0 : modelUsd, juryUsd)
+        model_usd: isBaseline ? 0 : modelUsd, jury_usd: juryUsd, total_usd: add(isBaseline ? 0 : modelUsd, juryUsd),
+        batch_model_usd: isBaseline ? 0 : batchModelUsd, batch_jury_usd: batchJuryUsd, batch_total_usd: add(isBaseline ? 0 : batchModelUsd, batchJuryUsd)
       });
     }
   }
@@ -126,7 +135,7 @@ export async function estimateRun(input: EstimateInput): Promise<EstimateRow[]> 
 
 /** Column sums of estimate rows (a sum is null when any part is). */
 export function estimateTotal(rows: readonly EstimateRow[]): Omit<EstimateRow, "benchmark" | "model"> {
-  const total = {instances: 0, cached_answers: 0, calls: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_input_tokens: 0, judge_output_tokens: 0, model_usd: 0 as number | null, jury_usd: 0 as number | null, total_usd: 0 as number | null};
+  const total = {instances: 0, cached_answers: 0, calls: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_input_tokens: 0, judge_output_tokens: 0, model_usd: 0 as number | null, jury_usd: 0 as number | null, total_usd: 0 as number | null, batch_model_usd: 0 as number | null, batch_jury_usd: 0 as number | null, batch_total_usd: 0 as number | null};
   for (const r of rows) {
     total.instances += r.instances;
     total.cached_answers += r.cached_answers;
@@ -139,6 +148,9 @@ export function estimateTotal(rows: readonly EstimateRow[]): Omit<EstimateRow, "
     total.model_usd = add(total.model_usd, r.model_usd);
     total.jury_usd = add(total.jury_usd, r.jury_usd);
     total.total_usd = add(total.total_usd, r.total_usd);
+    total.batch_model_usd = add(total.batch_model_usd, r.batch_model_usd);
+    total.batch_jury_usd = add(total.batch_jury_usd, r.batch_jury_usd);
+    total.batch_total_usd = add(total.batch_total_usd, r.batch_total_usd);
   }
   return total;
 }

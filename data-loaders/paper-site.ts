@@ -38,7 +38,10 @@ export const paperSiteColumns = {
     model_cost: "number", jury_cost: "number", total_cost: "number"
   },
   groups: {kind: "string", id: "string", name: "string", category: "string", position: "integer"},
-  prices: {model: "string", input_usd_per_1m: "number", output_usd_per_1m: "number", as_of: "string", source: "string"}
+  prices: {
+    model: "string", input_usd_per_1m: "number", output_usd_per_1m: "number", as_of: "string", source: "string",
+    batch_input_usd_per_1m: "number", batch_output_usd_per_1m: "number", batch_source: "string"
+  }
 } satisfies Record<string, ColumnSpec>;
 
 /** Name of a table of the paper archive. */

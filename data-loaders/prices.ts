@@ -15,6 +15,14 @@ export interface Price {
   as_of: string;
   /** Where the numbers come from. */
   source: string;
+  /**
+   * The price of the same tokens sent through the provider's batch API (answered within 24 h),
+   * null where the provider publishes no batch discount for the model, or its provider is unknown.
+   */
+  batch_input_usd_per_1m?: number | null;
+  batch_output_usd_per_1m?: number | null;
+  /** Where the batch price comes from; null without one. */
+  batch_source?: string | null;
 }
 
 /** Token counts of one call or of a sum of calls. */
@@ -30,14 +38,24 @@ export function parsePrices(raw: unknown): Price[] {
   const entries = (raw as {entries?: unknown})?.entries;
   if (!Array.isArray(entries)) throw new Error("price table has no entries array");
   return entries.map((e: Record<string, unknown>, i: number) => {
-    const {model, input_usd_per_1m, output_usd_per_1m, as_of, source} = e ?? {};
+    const {model, input_usd_per_1m, output_usd_per_1m, as_of, source, batch_input_usd_per_1m = null, batch_output_usd_per_1m = null, batch_source = null} = e ?? {};
     if (typeof model !== "string" || !model) throw new Error(`price entry ${i}: bad model ${JSON.stringify(model)}`);
     for (const [key, v] of [["input_usd_per_1m", input_usd_per_1m], ["output_usd_per_1m", output_usd_per_1m]] as const) {
       if (typeof v !== "number" || !(v >= 0)) throw new Error(`price entry ${i} (${model}): bad ${key} ${JSON.stringify(v)}`);
     }
     if (typeof as_of !== "string" || !isoDate.test(as_of)) throw new Error(`price entry ${i} (${model}): bad as_of ${JSON.stringify(as_of)}`);
     if (typeof source !== "string") throw new Error(`price entry ${i} (${model}): bad source`);
-    return {model, input_usd_per_1m: input_usd_per_1m as number, output_usd_per_1m: output_usd_per_1m as number, as_of, source};
+    // A batch price comes whole (input, output and where it is published) or not at all.
+    const batch = [batch_input_usd_per_1m, batch_output_usd_per_1m, batch_source];
+    if (batch.some((v) => v !== null) && batch.some((v) => v === null)) throw new Error(`price entry ${i} (${model}): batch_input_usd_per_1m, batch_output_usd_per_1m and batch_source go together`);
+    for (const [key, v] of [["batch_input_usd_per_1m", batch_input_usd_per_1m], ["batch_output_usd_per_1m", batch_output_usd_per_1m]] as const) {
+      if (v !== null && (typeof v !== "number" || !(v >= 0))) throw new Error(`price entry ${i} (${model}): bad ${key} ${JSON.stringify(v)}`);
+    }
+    if (batch_source !== null && typeof batch_source !== "string") throw new Error(`price entry ${i} (${model}): bad batch_source`);
+    return {
+      model, input_usd_per_1m: input_usd_per_1m as number, output_usd_per_1m: output_usd_per_1m as number, as_of, source,
+      batch_input_usd_per_1m: batch_input_usd_per_1m as number | null, batch_output_usd_per_1m: batch_output_usd_per_1m as number | null, batch_source: batch_source as string | null
+    };
   });
 }
 
@@ -63,6 +81,19 @@ export function costUsd(usage: TokenUsage, price: Pick<Price, "input_usd_per_1m"
   return (usage.inputTokens * price.input_usd_per_1m + usage.outputTokens * price.output_usd_per_1m) / 1e6;
 }
 
+/** Input and output rates per million tokens, the part of a price that `costUsd` reads. */
+export type Rates = Pick<Price, "input_usd_per_1m" | "output_usd_per_1m">;
+
+/**
+ * The rates a batch of `price`'s model is charged: the batch price where the provider publishes
+ * one, else the list price (an upper bound: a batch never costs more than the same calls sent one
+ * by one).
+ */
+export function batchRates(price: Price): Rates {
+  if (price.batch_input_usd_per_1m == null || price.batch_output_usd_per_1m == null) return {input_usd_per_1m: price.input_usd_per_1m, output_usd_per_1m: price.output_usd_per_1m};
+  return {input_usd_per_1m: price.batch_input_usd_per_1m, output_usd_per_1m: price.batch_output_usd_per_1m};
+}
+
 /**
  * The summed price of several models, e.g. a jury whose judges all read the same tokens: MedHELM
  * prices jury tokens once at the sum of the judges' prices. The result's `as_of` is the latest
@@ -77,6 +108,10 @@ export function combinedPrice(parts: readonly Price[], model = parts.map((p) => 
     input_usd_per_1m: Math.round(parts.reduce((s, p) => s + p.input_usd_per_1m, 0) * 1e9) / 1e9,
     output_usd_per_1m: Math.round(parts.reduce((s, p) => s + p.output_usd_per_1m, 0) * 1e9) / 1e9,
     as_of: parts.map((p) => p.as_of).sort().at(-1)!,
-    source: `sum of: ${parts.map((p) => p.model).join(", ")}`
+    source: `sum of: ${parts.map((p) => p.model).join(", ")}`,
+    // The sum of the parts' batch rates (each part's list rate where it has no batch price).
+    batch_input_usd_per_1m: Math.round(parts.reduce((s, p) => s + batchRates(p).input_usd_per_1m, 0) * 1e9) / 1e9,
+    batch_output_usd_per_1m: Math.round(parts.reduce((s, p) => s + batchRates(p).output_usd_per_1m, 0) * 1e9) / 1e9,
+    batch_source: `sum of the batch (else list) prices of: ${parts.map((p) => p.model).join(", ")}`
   };
 }

@@ -8,7 +8,7 @@
  */
 import {priceFor, prices, type Price} from "./prices.ts";
 
-const free: Price = {model: "baseline", input_usd_per_1m: 0, output_usd_per_1m: 0, as_of: "1970-01-01", source: "offline baseline, makes no calls"};
+const free: Price = {model: "baseline", input_usd_per_1m: 0, output_usd_per_1m: 0, as_of: "1970-01-01", source: "offline baseline, makes no calls", batch_input_usd_per_1m: null, batch_output_usd_per_1m: null, batch_source: null};
 
 function lookup(model: string, date: string | undefined, table: readonly Price[]): Price | null {
   try {

@@ -15,7 +15,7 @@ import {JUDGE_MAX_TOKENS} from "./costs.ts";
 import {aggregateJury, failedVerdict, judgeMessages, parseVerdict, verdictSchema, type Verdict} from "./jury.ts";
 import {scoreAnswer} from "./metrics.ts";
 import type {TableSink} from "./parquet.ts";
-import {costUsd, type Price} from "./prices.ts";
+import {batchRates, costUsd, type Price, type Rates} from "./prices.ts";
 import {extractAnswer, promptMessages, promptText, stripThinking} from "./prompt.ts";
 import {dataAvailable, dataDirOf} from "./registry.ts";
 import {instancesOfShard, shardLabel, type Shard} from "./runner/shard.ts";
@@ -54,6 +54,24 @@ export interface RunPlan {
   mayCall?: (item: ItemRef) => boolean;
   /** Evaluate only this shard of the sample (`--shard i/n`, see runner/shard.ts); absent: all of it. */
   shard?: Shard | null;
+  /**
+   * Answers that arrived before the runner asks for them (batch mode: the providers' batch APIs,
+   * runner/batch.ts). Consulted before the cache, so that an answer delivered to this run counts
+   * as one of its calls, at the price it was charged. Absent: every answer is the runner's own call.
+   */
+  delivered?: Deliveries;
+}
+
+/** An answer delivered to the runner: the generation with what it cost, or the provider's error. */
+export type Delivered = {generation: Generation; costUsd: number | null} | {error: string};
+
+/** Where the runner takes answers it did not call for itself (see `RunPlan.delivered`). */
+export interface Deliveries {
+  /**
+   * The answer delivered for a request, by cache key, or undefined. A success is handed out once
+   * (it is also in the cache, which serves its duplicates); an error every time it is asked for.
+   */
+  take(key: string): Delivered | undefined;
 }
 
 /** One evaluated item: an instance of a benchmark answered by a model. */
@@ -74,7 +92,7 @@ export interface Progress {
   /** Calls made (cache misses) and answered from the cache. */
   calls: number;
   cached: number;
-  /** USD spent on calls at list prices (cached replays cost nothing). */
+  /** USD spent on calls at the prices charged, list or batch (cached replays cost nothing). */
   costUsd: number;
   /** Calls made to models without a known price, so `costUsd` leaves them out. */
   unpricedCalls: number;
@@ -198,7 +216,7 @@ interface Called {
 }
 
 /** USD of a generation's recorded tokens at a price; null without a price or token counts. */
-function generationCost(g: Generation, price: Price | null): number | null {
+function generationCost(g: Generation, price: Rates | null): number | null {
   return price && g.inputTokens !== null && g.outputTokens !== null ? costUsd({inputTokens: g.inputTokens, outputTokens: g.outputTokens}, price) : null;
 }
 
@@ -212,12 +230,22 @@ async function generate(
   const {key, text} = keyWithText(fields);
   const price = plan.priceOf?.(model.id) ?? null;
   const priced = (g: Generation) => generationCost(g, price);
+  const delivered = plan.delivered?.take(key);
+  if (delivered) {
+    // Delivered by a batch (and already stored in the cache): a call of this run, at its batch price.
+    counters.calls++;
+    progress.calls++;
+    if ("error" in delivered) throw new Error(delivered.error);
+    account(delivered.costUsd, counters, progress);
+    return {generation: delivered.generation, key, costUsd: delivered.costUsd};
+  }
   const hit = cache.get(key);
   if (hit) {
     counters.cached++;
     progress.cached++;
     const generation = replay(hit);
-    return {generation, key, costUsd: priced(generation)};
+    // An answer that came through a batch was charged the batch price, replayed or not.
+    return {generation, key, costUsd: hit.billing === "batch" && price ? generationCost(generation, batchRates(price)) : priced(generation)};
   }
   const pending = counters.inflight.get(key);
   if (pending) {
@@ -243,6 +271,12 @@ async function generate(
   }
   cache.put({key, fields, keyText: text, label, text: generation.text, inputTokens: generation.inputTokens, outputTokens: generation.outputTokens, finishReason: generation.finishReason, latencyMs: generation.latencyMs, storedAt: new Date().toISOString()});
   const cost = priced(generation);
+  account(cost, counters, progress);
+  return {generation, key, costUsd: cost};
+}
+
+/** Adds a call's cost to the run's and the benchmark's spend (or counts it as unpriced). */
+function account(cost: number | null, counters: Counters, progress: Progress): void {
   if (cost === null) {
     counters.unpricedCalls++;
     progress.unpricedCalls++;
@@ -250,7 +284,6 @@ async function generate(
     counters.costUsd += cost;
     progress.costUsd += cost;
   }
-  return {generation, key, costUsd: cost};
 }
 
 /**

@@ -19,7 +19,9 @@ import {endpointStats} from "./models/openai.ts";
 import {memoryConnection, parquetSink, queryRows, sqlString} from "./parquet.ts";
 import {priceLookup} from "./pricing.ts";
 import {projectRegistry, selectBenchmarks, type BenchmarkLoadError} from "./registry.ts";
-import {evaluatedInstances, runSuite, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import {evaluatedInstances, runSuite, type Deliveries, type ItemRef, type Progress, type RunSummary} from "./run.ts";
+import {defaultPoll, type BatchWait} from "./runner/batch.ts";
+import {batchedEndpoints, runBatchRounds} from "./runner/batch-mode.ts";
 import type {Shard} from "./runner/shard.ts";
 import type {SchedulerStats} from "./scheduler.ts";
 import type {TableName} from "./tables.ts";
@@ -45,6 +47,8 @@ export interface RunFlags {
   retryErrors?: boolean;
   /** Evaluate (or estimate) only this shard of the run (`--shard i/n`). */
   shard?: Shard;
+  /** Send uncached requests through the providers' batch APIs (docs/batch.md). */
+  batch?: boolean;
 }
 
 /** A finished run: its summary and where its tables are. */
@@ -174,9 +178,17 @@ export async function previousFailures(outDir: string): Promise<Set<string>> {
 }
 
 /** Runs the suite as configured in `cwd`, writing Parquet tables to the output folder. */
-export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void}): Promise<RunOutcome> {
-  const {config, benchmarks, models, judges, judgePanels, loadErrors, seed, limit, helmCompat, itemConcurrency} = await prepare(cwd, env, flags);
+export async function runConfigured({cwd, env, flags = {}, log, progress, batchProgress}: {
+  cwd: string; env: Record<string, string | undefined>; flags?: RunFlags; log: (m: string) => void; progress?: (p: Progress) => void;
+  /** Batch mode: told after each poll which batches are still running. */
+  batchProgress?: (waiting: BatchWait[]) => void;
+}): Promise<RunOutcome> {
+  const prepared = await prepare(cwd, env, flags);
+  const {config, benchmarks, judgePanels, loadErrors, seed, limit, helmCompat, itemConcurrency} = prepared;
+  let {models, judges} = prepared;
   for (const e of loadErrors) log(`skipped a benchmark that does not load: ${e.message}`);
+  // Before anything is sent: which endpoints batch, and an error for one without a batch API.
+  const batched = await batchedEndpoints(config.endpoints, [...models, ...judges], flags.batch, log);
   const failed = flags.retryErrors ? await previousFailures(config.outDir) : null;
   if (failed) log(`--retry-errors: ${failed.size} item(s) failed in the previous run in ${config.outDir}; only they may call models`);
   // Connecting names the embedding model (asking the server if need be) before any call is made.
@@ -189,7 +201,9 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     ...(Object.keys(judgePanels).length ? {judgePanels: Object.fromEntries(Object.entries(judgePanels).map(([id, panel]) => [id, panel.map((m) => m.id)]))} : {}),
     seed, limit, maxEvalInstances: config.maxEvalInstances, helmCompat, concurrency: config.concurrency,
     excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
-    bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null
+    bertscore: embedder ? {api: config.bertscore!.api, endpoint: embedder.endpoint, model: embedder.model, keepSpecialTokens: config.bertscore!.keepSpecialTokens} : null,
+    // The endpoints whose requests went through batch APIs (absent when none did).
+    ...(batched.size ? {batch: [...batched].sort()} : {})
   };
   for (const file of removeStaleSpools(config.outDir)) log(`removed ${file}, left in ${config.outDir} by a run that was killed`);
   const cache = fileCache(config.cacheDir);
@@ -199,13 +213,32 @@ export async function runConfigured({cwd, env, flags = {}, log, progress}: {cwd:
     log(`cache ${config.cacheDir}: skipped ${cache.health.torn} unfinished and ${cache.health.corrupt} damaged record(s); their calls will be made again`);
   }
   try {
+    let delivered: Deliveries | undefined;
+    if (batched.size) {
+      // Batch mode (docs/batch.md): the batched endpoints' uncached answers, then verdicts, go out
+      // as batches first; the runner takes what they delivered and calls nothing on those endpoints.
+      const loaded = [];
+      for (const benchmark of benchmarks) {
+        const instances = await evaluatedInstances(benchmark, {dataDir: config.dataDir, seed, limit, maxEvalInstances: config.maxEvalInstances, shard: flags.shard ?? null});
+        if (instances) loaded.push({benchmark, instances});
+      }
+      const pollMs = Number(env.MEDHELM_BATCH_POLL_MS);
+      const rounds = await runBatchRounds({
+        benchmarks: loaded, models, judges, seed, excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging,
+        mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, endpoints: config.endpoints, batched, cache, cacheDir: config.cacheDir,
+        priceOf: priceLookup(), count: () => tiktokenCounter(), log, onWait: batchProgress,
+        poll: pollMs > 0 ? {initialMs: Math.min(pollMs, defaultPoll.initialMs), maxMs: pollMs} : undefined
+      });
+      ({models, judges} = rounds);
+      delivered = rounds.deliveries;
+    }
     const sink = await parquetSink(config.outDir);
     const summary = await runSuite(
       {
         runId: newRunId(new Date(), flags.shard), benchmarks, models, judges, judgePanels, seed, limit, maxEvalInstances: config.maxEvalInstances, concurrency: itemConcurrency,
         scoring: {helmCompat, resources: config.resources, bertScore: embedder && pool ? bertScorer(embedder, cache, {match: pool.match}) : undefined}, dataDir: config.dataDir,
         excludeSelfJudging: config.excludeSelfJudging, excludeSameVendorJudging: config.excludeSameVendorJudging, manifest, toolVersion,
-        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, shard: flags.shard ?? null
+        priceOf: priceLookup(), mayCall: failed ? (item) => failed.has(itemKey(item)) : undefined, shard: flags.shard ?? null, delivered
       },
       {cache, sink, log, progress}
     );

@@ -53,7 +53,7 @@ export const schemas: Record<TableName, TableSchema> = {
       c("n_calls", "INTEGER", "model and judge calls made (cache misses)"),
       c("n_cached", "INTEGER", "calls served from the response cache"),
       c("n_errors", "INTEGER", "calls that failed after retries"),
-      c("cost_usd", "DOUBLE", "USD spent on this run's calls at list prices (cached replays are free); null when a called model has no known price"),
+      c("cost_usd", "DOUBLE", "USD spent on this run's calls at the prices charged, list or batch (cached replays are free); null when a called model has no known price"),
       c("shard", "VARCHAR", "the shard of a sharded run this row's run evaluated, as i/n (medhelm run --shard); null for a whole run")
     ]
   },
@@ -108,10 +108,10 @@ export const schemas: Record<TableName, TableSchema> = {
       c("finish_reason", "VARCHAR", "provider finish reason"),
       c("input_tokens", "INTEGER", "prompt tokens reported by the provider"),
       c("output_tokens", "INTEGER", "completion tokens reported by the provider"),
-      c("latency_ms", "DOUBLE", "wall time of the call (0 when cached)"),
+      c("latency_ms", "DOUBLE", "wall time of the call (0 when cached or answered through a batch)"),
       c("cached", "BOOLEAN", "served from the response cache"),
       c("request_hash", "VARCHAR", "response-cache key of the request"),
-      c("cost_usd", "DOUBLE", "USD of the answer at the model's list price (recorded tokens; also set when cached), null when unknown")
+      c("cost_usd", "DOUBLE", "USD of the answer at the price charged: the model's list price, or its batch price when it came through a batch (recorded tokens; also set when cached), null when unknown")
     ]
   },
   scores: {
@@ -144,9 +144,9 @@ export const schemas: Record<TableName, TableSchema> = {
       c("same_vendor", "BOOLEAN", "judge and evaluated model share a vendor"),
       c("input_tokens", "INTEGER", "judge prompt tokens"),
       c("output_tokens", "INTEGER", "judge completion tokens"),
-      c("latency_ms", "DOUBLE", "judge call wall time"),
+      c("latency_ms", "DOUBLE", "judge call wall time (0 when cached or answered through a batch)"),
       c("cached", "BOOLEAN", "served from the response cache"),
-      c("cost_usd", "DOUBLE", "USD of the judge call at the judge's list price (repeated on each criterion row of the call), null when unknown")
+      c("cost_usd", "DOUBLE", "USD of the judge call at the price charged, list or batch (repeated on each criterion row of the call), null when unknown")
     ]
   }
 };

@@ -2,7 +2,7 @@ import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {juryPrice, paperJudges} from "../data-loaders/costs.ts";
 import {parseCosts} from "../data-loaders/paper.ts";
-import {combinedPrice, costUsd, parsePrices, priceFor, prices, type Price} from "../data-loaders/prices.ts";
+import {batchRates, combinedPrice, costUsd, parsePrices, priceFor, prices, type Price} from "../data-loaders/prices.ts";
 
 const entry = (model: string, input: number, output: number, as_of: string): Price => ({model, input_usd_per_1m: input, output_usd_per_1m: output, as_of, source: "test"});
 
@@ -82,4 +82,29 @@ describe("prices against MedHELM's published cost tables", () => {
       }
     });
   }
+});
+
+describe("batch prices", () => {
+  it("halves the list price of the paper's OpenAI, Anthropic and Google models and knows none for the others", () => {
+    expect(priceFor("openai/gpt-4o-2024-05-13")).toMatchObject({batch_input_usd_per_1m: 1.25, batch_output_usd_per_1m: 5});
+    expect(priceFor("anthropic/claude-3-7-sonnet-20250219")).toMatchObject({batch_input_usd_per_1m: 1.5, batch_output_usd_per_1m: 7.5});
+    expect(priceFor("google/gemini-2.0-flash-001")).toMatchObject({batch_input_usd_per_1m: 0.075, batch_output_usd_per_1m: 0.3});
+    expect(priceFor("meta/llama-3.3-70b-instruct")).toMatchObject({batch_input_usd_per_1m: null, batch_output_usd_per_1m: null, batch_source: null});
+  });
+
+  it("charges batches the batch price, else the list price", () => {
+    expect(batchRates(priceFor("openai/gpt-4o-2024-05-13"))).toEqual({input_usd_per_1m: 1.25, output_usd_per_1m: 5});
+    expect(batchRates(priceFor("meta/llama-3.3-70b-instruct"))).toEqual({input_usd_per_1m: 0.71, output_usd_per_1m: 0.71});
+    expect(batchRates(entry("m", 3, 15, "2025-01-01"))).toEqual({input_usd_per_1m: 3, output_usd_per_1m: 15});
+  });
+
+  it("sums the paper jury's batch rates, with Llama at its list price", () => {
+    expect(juryPrice()).toMatchObject({batch_input_usd_per_1m: 1.25 + 0.71 + 1.5, batch_output_usd_per_1m: 5 + 0.71 + 7.5});
+  });
+
+  it("rejects a batch price given in part or negative, naming the entry", () => {
+    const base = {model: "m", input_usd_per_1m: 1, output_usd_per_1m: 1, as_of: "2025-01-01", source: "s"};
+    expect(() => parsePrices({entries: [{...base, batch_input_usd_per_1m: 0.5}]})).toThrow("price entry 0 (m): batch_input_usd_per_1m, batch_output_usd_per_1m and batch_source go together");
+    expect(() => parsePrices({entries: [{...base, batch_input_usd_per_1m: -1, batch_output_usd_per_1m: 1, batch_source: "s"}]})).toThrow("price entry 0 (m): bad batch_input_usd_per_1m -1");
+  });
 });

@@ -23,6 +23,11 @@ export interface FakeStats {
   reasoning: {refused: number; maxCompletionTokens: number[]};
   /** Answered requests by response format (FAKE_JSON_SCHEMA refusals are not counted). */
   responseFormats: {json_schema: number; json_object: number; none: number};
+  /**
+   * The batch API: uploads (and those sent as multipart), batches created (with their ids), lines
+   * answered, retrievals, listings, cancellations, lines answered by model, and file downloads.
+   */
+  batch: {uploads: number; multipart: number; created: number; ids: string[]; lines: number; retrieved: number; listed: number; cancelled: number; byModel: Record<string, number>; downloads: number};
 }
 
 /** A running fake endpoint. */

@@ -7,7 +7,7 @@
  * budget is spent; the runner turns them into rows with a reason.
  */
 import OpenAI, {AzureOpenAI} from "openai";
-import type {ChatCompletion} from "openai/resources/chat/completions";
+import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from "openai/resources/chat/completions";
 import {defaultRetryPolicy, EndpointScheduler, MalformedResponseError, type RetryPolicy, type SchedulerStats} from "../scheduler.ts";
 import {nodeFetch} from "./transport.ts";
 import type {GenerateRequest, Generation, Model} from "../types.ts";
@@ -35,6 +35,11 @@ export interface Endpoint {
   jsonMode: boolean;
   /** Backoff tuning (`maxAttempts` is derived from `maxRetries` unless given). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Send uncached requests through the provider's batch API (runner/batch.ts): `true` insists
+   * (a provider without it is an error), `"prefer"` falls back to synchronous calls. Absent: synchronous.
+   */
+  batch?: boolean | "prefer";
   /** The HTTP transport; default `nodeFetch()` (transport.ts). Benchmarks pass the global fetch to compare. */
   fetch?: typeof fetch;
 }
@@ -47,21 +52,30 @@ interface Connection {
 // One client and one scheduler per endpoint object, shared by every model on it.
 const connections = new WeakMap<Endpoint, Connection>();
 
+/**
+ * An SDK client for an endpoint (Azure-aware). The chat path passes its own transport and no SDK
+ * retries (the scheduler decides); other callers (the batch API, file uploads) take the SDK's
+ * default fetch, which also sends multipart bodies, and its own retries.
+ */
+export function sdkClient(endpoint: Endpoint, {maxRetries, fetch}: {maxRetries: number; fetch?: typeof globalThis.fetch}): OpenAI {
+  const options = {
+    // Local servers usually accept any key; the SDK insists on one being set.
+    apiKey: endpoint.apiKey ?? "not-needed",
+    timeout: endpoint.timeoutMs,
+    maxRetries,
+    ...(fetch ? {fetch} : {})
+  };
+  // The Azure client is given its base URL rather than the resource endpoint: given none, it
+  // would read OPENAI_BASE_URL from the environment, which belongs to the "openai" endpoint.
+  return endpoint.azureApiVersion
+    ? new AzureOpenAI({...options, baseURL: `${endpoint.baseURL.replace(/\/$/, "")}/openai`, apiVersion: endpoint.azureApiVersion})
+    : new OpenAI({...options, baseURL: endpoint.baseURL});
+}
+
 function connection(endpoint: Endpoint): Connection {
   let c = connections.get(endpoint);
   if (!c) {
-    const options = {
-      // Local servers usually accept any key; the SDK insists on one being set.
-      apiKey: endpoint.apiKey ?? "not-needed",
-      timeout: endpoint.timeoutMs,
-      maxRetries: 0,
-      fetch: endpoint.fetch ?? nodeFetch()
-    };
-    // The Azure client is given its base URL rather than the resource endpoint: given none, it
-    // would read OPENAI_BASE_URL from the environment, which belongs to the "openai" endpoint.
-    const client = endpoint.azureApiVersion
-      ? new AzureOpenAI({...options, baseURL: `${endpoint.baseURL.replace(/\/$/, "")}/openai`, apiVersion: endpoint.azureApiVersion})
-      : new OpenAI({...options, baseURL: endpoint.baseURL});
+    const client = sdkClient(endpoint, {maxRetries: 0, fetch: endpoint.fetch ?? nodeFetch()});
     const policy: RetryPolicy = {...defaultRetryPolicy, maxAttempts: endpoint.maxRetries + 1, ...endpoint.retry};
     c = {client, scheduler: new EndpointScheduler(Math.max(1, endpoint.concurrency), policy)};
     connections.set(endpoint, c);
@@ -152,6 +166,44 @@ function refusalOf(error: unknown, sent: Sent): Refusable | null {
   return null;
 }
 
+/** The chat-completions body of a request as an attempt that sends `sent` words it. */
+function chatParams(name: string, request: GenerateRequest, sent: Sent): ChatCompletionCreateParamsNonStreaming {
+  return {
+    model: name,
+    messages: request.messages,
+    [sent.maxTokens]: request.maxTokens,
+    ...(sent.temperature ? {temperature: request.temperature} : {}),
+    ...(sent.stop ? {stop: request.stop} : {}),
+    ...(sent.format === "schema"
+      ? {response_format: {type: "json_schema" as const, json_schema: {name: request.schema!.name, schema: request.schema!.schema, strict: true}}}
+      : sent.format === "json" ? {response_format: {type: "json_object" as const}} : {})
+  };
+}
+
+/**
+ * The chat-completions body a first attempt of `request` to model `name` on `endpoint` sends
+ * (JSON mode as the endpoint is configured), e.g. for a line of a batch file: a batch request is
+ * the very request a synchronous call would make.
+ */
+export function chatCompletionBody(endpoint: Pick<Endpoint, "jsonMode">, name: string, request: GenerateRequest): ChatCompletionCreateParamsNonStreaming {
+  const format = !request.json || !endpoint.jsonMode ? "none" : request.schema ? "schema" : "json";
+  return chatParams(name, request, {format, maxTokens: "max_tokens", temperature: true, stop: Boolean(request.stop?.length)});
+}
+
+/** The generation a chat completion carries; null when it has no choice. */
+export function generationOf(data: ChatCompletion, latencyMs: number): Generation | null {
+  const choice = data?.choices?.[0];
+  if (!choice) return null;
+  return {
+    text: choice.message?.content ?? "",
+    inputTokens: data.usage?.prompt_tokens ?? null,
+    outputTokens: data.usage?.completion_tokens ?? null,
+    latencyMs,
+    finishReason: choice.finish_reason ?? null,
+    cached: false
+  };
+}
+
 /** A refusal learned by an attempt, carried to the request's retry loop with the error. */
 class Refused extends Error {
   /** Still a 400 to the scheduler, which never retries one by itself. */
@@ -178,18 +230,7 @@ export function openaiModel(endpoint: Endpoint, name: string, vendor?: string): 
   // of a success is read here, which skips the SDK's response post-processing (about a tenth of
   // its CPU per call) and gives the rate-limit headers for free.
   const exchange = async (request: GenerateRequest, sent: Sent) => {
-    const response = await client.chat.completions
-      .create({
-        model: name,
-        messages: request.messages,
-        [sent.maxTokens]: request.maxTokens,
-        ...(sent.temperature ? {temperature: request.temperature} : {}),
-        ...(sent.stop ? {stop: request.stop} : {}),
-        ...(sent.format === "schema"
-          ? {response_format: {type: "json_schema" as const, json_schema: {name: request.schema!.name, schema: request.schema!.schema, strict: true}}}
-          : sent.format === "json" ? {response_format: {type: "json_object" as const}} : {})
-      })
-      .asResponse();
+    const response = await client.chat.completions.create(chatParams(name, request, sent)).asResponse();
     const data = (await response.json()) as ChatCompletion;
     scheduler.observe((h) => response.headers.get(h));
     return data;
