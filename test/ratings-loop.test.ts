@@ -13,6 +13,7 @@ import {csvFormatRows, csvParseRows} from "d3-dsv";
 import {readSheet} from "read-excel-file/node";
 import writeXlsxFile from "write-excel-file/node";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {ownClinicianStudy} from "../data-loaders/clinician-study.ts";
 import {readCompletedSheets} from "../data-loaders/clinicians/completed.ts";
 import {readJudgedResponses, type JudgedResponse} from "../data-loaders/clinicians/judged.ts";
 import {loadRegistry} from "../data-loaders/registry.ts";
@@ -271,5 +272,40 @@ describe("bad rating sheets", () => {
     expect(failure.stdout).toBe("");
     expect(failure.stderr).toMatch(/nothing imported[\s\S]*r2\.csv row 4, column completeness: 0 is outside the scale 1-5/);
     expect(readdirSync(folder).sort()).toEqual(["key.csv", "r1.csv", "r1.xlsx", "r2.csv", "r2.xlsx", "r3.csv", "r3.xlsx"]);
+  });
+});
+
+describe("the agreement page's study of the site's own runs", () => {
+  it("reads the configured sheets and gives the command's figures with a verdict in words", async () => {
+    const cwd = mkdtempSync(join(dir, "site-"));
+    writeFileSync(join(cwd, "medhelm.config.json"), JSON.stringify({clinicians: {ratings: sheets, results: [results]}}));
+    const own = await ownClinicianStudy({cwd, env: {}});
+    expect(own.status).toBe("ok");
+    expect(own.message).toBe("80 ratings by 3 clinicians of 40 responses.");
+    const {stdout} = await medhelm(["agreement", "--results", "R", "--ratings", "S", "--format", "json"], {cwd: dir});
+    const cli = JSON.parse(stdout).datasets.aci_bench;
+    const row = own.rows.find((r) => r.id === "aci_bench")!;
+    expect(row.icc3k_z).toBeCloseTo(cli.icc3k_z.value, 12);
+    expect(row.clinician_icc3k_z).toBeCloseTo(cli.clinician_icc3k_z.value, 12);
+    expect(row.rouge_l_icc3k_z).toBeCloseTo(cli.rouge_l_icc3k_z.value, 12);
+    expect(own.panels.filter((p) => p.id === "aci_bench").map((p) => p.judges)).toEqual(cli.panels.map((p: {judges: string[]}) => p.judges.join(" + ")));
+    const f = (x: number) => x.toFixed(2);
+    expect(row.verdict).toContain(`On these 40 responses the jury agrees with your clinicians at ${f(cli.icc3k_z.value)} [${f(cli.icc3k_z.ci_low)}, ${f(cli.icc3k_z.ci_high)}]; clinicians with each other at ${f(cli.clinician_icc3k_z.value)}`);
+    expect(row.verdict).toMatch(/The best-agreeing panel is fake\/judge-[abd]/);
+  });
+
+  it("says how to set a study up when none is configured, and what is wrong when the sheets are bad, without failing the build", async () => {
+    const none = mkdtempSync(join(dir, "site-"));
+    expect(await ownClinicianStudy({cwd: none, env: {}})).toMatchObject({status: "none", message: expect.stringMatching(/^No clinician study of these runs is configured\. Sample responses with "medhelm ratings sample"/)});
+    const bad = mkdtempSync(join(dir, "site-"));
+    cpSync(sheets, join(bad, "S"), {recursive: true});
+    const rows = csvParseRows(readFileSync(join(bad, "S", "r3.csv"), "utf8"));
+    rows[1][rows[0].indexOf("accuracy")] = "9";
+    writeFileSync(join(bad, "S", "r3.csv"), csvFormatRows(rows));
+    writeFileSync(join(bad, "medhelm.config.json"), JSON.stringify({clinicians: {ratings: "S", results: [results]}}));
+    const own = await ownClinicianStudy({cwd: bad, env: {}});
+    expect(own.status).toBe("error");
+    expect(own.message).toMatch(/^The clinician study in S could not be read: rating sheets: 1 problem, nothing imported\n {2}.*r3\.csv row 2, column accuracy: 9 is outside the scale 1-5$/);
+    expect(own.rows).toEqual([]);
   });
 });
