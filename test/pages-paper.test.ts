@@ -189,6 +189,31 @@ describe("agreement page", () => {
     await page.close();
   });
 
+  it("shows the study of the site's own runs beside the paper's: verdict, table, per-judge and sub-panel charts", async () => {
+    // The test build names test/fixtures/clinician-study (a loopback run and three filled-in sheets).
+    const opened = await openPage(harness, "/agreement", "#own-panel-table");
+    const {page} = opened;
+    expect(await page.locator("#own-study-status").innerText()).toBe(
+      "Your study: 32 ratings by 3 clinicians of 16 responses. Sheets in test/fixtures/clinician-study/S; results test/fixtures/clinician-study/R."
+    );
+    expect(await page.locator("#own-verdict").innerText()).toMatch(
+      /^On these 16 responses the jury agrees with your clinicians at 0\.98 \[0\.95, 0\.99\]; clinicians with each other at 0\.81 \[0\.63, 0\.99\]\. The jury agrees with the clinicians at least as well as they agree with each other/
+    );
+    const table = await page.locator("#own-icc-table").innerText();
+    expect(table).toContain("MedHELM paper");
+    expect(table).toContain("0.474 [0.104, 0.692]");
+    expect(table).toContain("0.982 [0.948, 0.994]");
+    // Three judges, seven sub-panels, each a dot with its interval.
+    expect(await page.locator("#own-judge-chart circle").count()).toBe(3);
+    expect(await page.locator("#own-panel-chart circle").count()).toBe(7);
+    expect(await page.locator("#own-panel-table tbody tr").count()).toBe(7);
+    expect(flat(await page.locator("#own-panel-table tbody tr").first().innerText())).toBe("fake/judge-a + fake/judge-b + fake/judge-d 3 0.982 16 unknown 48");
+    // No sheet text, model answer or packet reaches the page: only figures and judge names.
+    expect(await page.locator("main").innerText()).not.toMatch(/P00\d\d|\[doctor\]/);
+    expectClean(opened);
+    await page.close();
+  });
+
   it("says there are no jury verdicts when the runs had no judges", async () => {
     const opened = await openPage(harness, "/agreement", "#unscored-status");
     const {page} = opened;
