@@ -207,7 +207,7 @@ describe("agreement page", () => {
     expect(await page.locator("#own-judge-chart circle").count()).toBe(3);
     expect(await page.locator("#own-panel-chart circle").count()).toBe(7);
     expect(await page.locator("#own-panel-table tbody tr").count()).toBe(7);
-    expect(flat(await page.locator("#own-panel-table tbody tr").first().innerText())).toBe("fake/judge-a + fake/judge-b + fake/judge-d 3 0.982 16 unknown 48");
+    expect(flat(await page.locator("#own-panel-table tbody tr").first().innerText())).toBe("fake/judge-a + fake/judge-b + fake/judge-d 3 0.982 16 unknown (no price) 48");
     // No sheet text, model answer or packet reaches the page: only figures and judge names.
     expect(await page.locator("main").innerText()).not.toMatch(/P00\d\d|\[doctor\]/);
     expectClean(opened);
