@@ -162,6 +162,17 @@ describe("own-run study", () => {
     expect(aci.bertscore_f1_icc3k_z).toBeNull();
   });
 
+  it("compares BERTScore-F1 when computed: 0.1, 0.3, 0.2, 0.4 has r = 0.8 with the clinicians, so 8/9", () => {
+    const withBert = responses.map((r, i) => ({...r, metrics: {...r.metrics, bertscore_f1: [0.1, 0.3, 0.2, 0.4][i]}}));
+    const [result] = ownStudy(ratings, withBert, {resamples: 10});
+    expect(result.bertscore_f1_icc3k_z!.value).toBeCloseTo(8 / 9, 12);
+  });
+
+  it("gives Spearman's rho of the jury (ranks 1, 2.5, 2.5, 4) against the clinicians as 4.5/sqrt(22.5)", () => {
+    expect(aci.spearman!.rho).toBeCloseTo(4.5 / Math.sqrt(22.5), 12);
+    expect(aci.spearman!.n).toBe(4);
+  });
+
   it("measures identical clinicians at 1 and pools the benchmark into combined", () => {
     expect(aci.clinician_icc3k_z!.value).toBeCloseTo(1, 12);
     expect(combined.dataset).toBe("combined");
