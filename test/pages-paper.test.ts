@@ -2,7 +2,14 @@
  * The paper-reproduction, cost, agreement and taxonomy pages in a real browser: each renders the
  * published numbers, reacts to its toggles, logs no error and makes no request off loopback.
  */
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import {csvFormatRows, csvParseRows} from "d3-dsv";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {readCompletedSheets} from "../data-loaders/clinicians/completed.ts";
+import {readJudgedResponses} from "../data-loaders/clinicians/judged.ts";
+import {loadRegistry} from "../data-loaders/registry.ts";
 import type {Page} from "playwright-core";
 import {rowsToArrowIPC} from "../data-loaders/arrow-rows.ts";
 import {catalogue} from "../data-loaders/taxonomy.ts";
@@ -236,6 +243,51 @@ describe("agreement page", () => {
     expect(await page.locator("#scatter-status").innerText()).toMatch(/ICC3k-z 0\.474 \[0\.104, 0\.692\]/);
     expectClean(opened);
     await page.close();
+  });
+});
+
+describe("rating page", () => {
+  it("lets a clinician rate a blank sheet in the browser and download it completed, a valid sheet for medhelm agreement", async () => {
+    const fixture = resolve("test/fixtures/clinician-study");
+    const filled = readFileSync(join(fixture, "S", "clinician-b.csv"), "utf8");
+    const rows = csvParseRows(filled);
+    const criteria = ["accuracy", "completeness", "clarity"].map((c) => rows[0].indexOf(c));
+    const blank = rows.map((r, i) => (i === 0 ? r : r.map((cell, j) => (criteria.includes(j) ? "" : cell))));
+    const dir = mkdtempSync(join(tmpdir(), "medhelm-rate-"));
+    writeFileSync(join(dir, "clinician-b.csv"), csvFormatRows(blank));
+
+    const opened = await openPage(harness, "/rate", "#rate-status");
+    const {page} = opened;
+    expect(await page.locator("#rate-status").innerText()).toBe("Choose your sheet to start.");
+    await page.locator("#rate-file input").setInputFiles(join(dir, "clinician-b.csv"));
+    await waitText(page, "rate-status", /^clinician-b\.csv: 0 of 11 responses rated on every criterion\.$/);
+    // Score every packet as the fixture's clinician did.
+    for (const row of rows.slice(1)) {
+      const card = page.locator(`.rate-packet[data-packet="${row[0]}"]`);
+      for (const [k, name] of ["accuracy", "completeness", "clarity"].entries()) {
+        await card.locator(`.rate-criterion[data-criterion="${name}"] div label`, {hasText: new RegExp(`^\\s*${row[criteria[k]]}\\s*$`)}).click();
+      }
+    }
+    await waitText(page, "rate-status", /^clinician-b\.csv: 11 of 11 responses rated on every criterion\.$/);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#rate-download").click()]);
+    expect(download.suggestedFilename()).toBe("clinician-b.csv");
+    const text = await new Promise<string>((done, fail) => {
+      const chunks: Buffer[] = [];
+      download.createReadStream().then((s) => s.on("data", (c: Buffer) => chunks.push(c)).on("end", () => done(Buffer.concat(chunks).toString("utf8"))).on("error", fail), fail);
+    });
+    // The download is the fixture's completed sheet, byte for byte, and reads back as one.
+    expect(text).toBe(filled);
+    const out = mkdtempSync(join(dir, "S-"));
+    writeFileSync(join(out, "clinician-b.csv"), text);
+    copyFileSync(join(fixture, "S", "key.csv"), join(out, "key.csv"));
+    const judged = await readJudgedResponses([join(fixture, "R")]);
+    const rubrics = Object.fromEntries((await loadRegistry()).filter((b) => b.rubric).map((b) => [b.id, b.rubric!]));
+    const completed = await readCompletedSheets([out], judged, rubrics);
+    expect(completed.ratings).toHaveLength(11);
+    expect(completed.unrated).toEqual([]);
+    expectClean(opened);
+    await page.close();
+    rmSync(dir, {recursive: true, force: true});
   });
 });
 
