@@ -168,7 +168,9 @@ describe("cost page", () => {
   });
 });
 
-describe("agreement page", () => {
+// The agreement page runs DuckDB queries and now also draws the own-study section; on a loaded
+// machine one load of it takes close to a minute, and one test loads it twice.
+describe("agreement page", {timeout: 150_000}, () => {
   it("shows the clinician study's ICC3k-z with intervals, per dataset on demand, and our runs' jury", async () => {
     const opened = await openPage(harness, "/agreement", "#unscored-status");
     const {page} = opened;

@@ -19,7 +19,7 @@ export interface ResponseKey {
 
 /** One jury-scored answer. */
 export interface JudgedResponse extends ResponseKey {
-  /** The benchmark's access (`public`, `gated` or `private`). */
+  /** The benchmark's access (`public`, `gated` or `private`; `unknown` when not recorded, treated as restricted). */
   access: string;
   /** The benchmark's display name. */
   benchmark_name: string;
@@ -103,7 +103,7 @@ export async function readJudgedResponses(dirs: readonly string[]): Promise<Judg
       const judges = Object.fromEntries([...entry.judges].filter(([, v]) => v.valid && Object.keys(v.scores).length > 0).map(([j, v]) => [j, v.scores]));
       if (Object.keys(judges).length === 0) continue;
       out.push({
-        ...key, access: String(row.access ?? "public"), benchmark_name: String(row.name ?? key.benchmark),
+        ...key, access: String(row.access ?? "unknown"), benchmark_name: String(row.name ?? key.benchmark),
         input: String(row.input_text ?? ""), response: stripThinking(String(row.output_text)), gold: String(row.gold_text ?? ""),
         judges, judge_cost_usd: entry.cost, metrics: metricValues.get(responseId(key)) ?? {}
       });
