@@ -163,9 +163,17 @@ export function analyzeAgreement(ratings: readonly Rating[], options: AgreementO
   const unknown = selected.filter((d) => !present.includes(d));
   if (unknown.length > 0) throw new Error(`agreement: unknown dataset ${unknown.join(", ")} (the ratings have ${present.join(", ") || "none"})`);
   if (selected.length === 0) throw new Error("agreement: no datasets to analyse");
+  return analyzeRated(ratedResponses(ratings), selected, options);
+}
+
+/**
+ * The analysis of {@link analyzeAgreement} on responses whose composites are already known (e.g.
+ * rubrics with other criteria than the paper's three): one result per dataset in `selected`
+ * and a final {@link COMBINED} result pooling them.
+ */
+export function analyzeRated(responses: readonly RatedResponse[], selected: readonly string[], options: AgreementOptions = {}): AgreementResult[] {
   const seed = options.seed ?? DEFAULT_SEED;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const responses = ratedResponses(ratings);
   const lexical = indexLexical(options.lexical ?? []);
 
   const analyse = (label: string, datasets: string[]): AgreementResult => {
@@ -191,7 +199,7 @@ export function analyzeAgreement(ratings: readonly Rating[], options: AgreementO
     };
   };
 
-  return [...selected.map((d) => analyse(d, [d])), analyse(COMBINED, selected)];
+  return [...selected.map((d) => analyse(d, [d])), analyse(COMBINED, [...selected])];
 }
 
 /**

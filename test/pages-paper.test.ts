@@ -2,7 +2,14 @@
  * The paper-reproduction, cost, agreement and taxonomy pages in a real browser: each renders the
  * published numbers, reacts to its toggles, logs no error and makes no request off loopback.
  */
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import {csvFormatRows, csvParseRows} from "d3-dsv";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {readCompletedSheets} from "../data-loaders/clinicians/completed.ts";
+import {readJudgedResponses} from "../data-loaders/clinicians/judged.ts";
+import {loadRegistry} from "../data-loaders/registry.ts";
 import type {Page} from "playwright-core";
 import {rowsToArrowIPC} from "../data-loaders/arrow-rows.ts";
 import {catalogue} from "../data-loaders/taxonomy.ts";
@@ -161,7 +168,9 @@ describe("cost page", () => {
   });
 });
 
-describe("agreement page", () => {
+// The agreement page runs DuckDB queries and now also draws the own-study section; on a loaded
+// machine one load of it takes close to a minute, and one test loads it twice.
+describe("agreement page", {timeout: 150_000}, () => {
   it("shows the clinician study's ICC3k-z with intervals, per dataset on demand, and our runs' jury", async () => {
     const opened = await openPage(harness, "/agreement", "#unscored-status");
     const {page} = opened;
@@ -189,6 +198,31 @@ describe("agreement page", () => {
     await page.close();
   });
 
+  it("shows the study of the site's own runs beside the paper's: verdict, table, per-judge and sub-panel charts", async () => {
+    // The test build names test/fixtures/clinician-study (a loopback run and three filled-in sheets).
+    const opened = await openPage(harness, "/agreement", "#own-panel-table");
+    const {page} = opened;
+    expect(await page.locator("#own-study-status").innerText()).toBe(
+      "Your study: 32 ratings by 3 clinicians of 16 responses. Sheets in test/fixtures/clinician-study/S; results test/fixtures/clinician-study/R."
+    );
+    expect(await page.locator("#own-verdict").innerText()).toMatch(
+      /^On these 16 responses the jury agrees with your clinicians at 0\.98 \[0\.95, 0\.99\]; clinicians with each other at 0\.81 \[0\.63, 0\.99\]\. The jury agrees with the clinicians at least as well as they agree with each other/
+    );
+    const table = await page.locator("#own-icc-table").innerText();
+    expect(table).toContain("MedHELM paper");
+    expect(table).toContain("0.474 [0.104, 0.692]");
+    expect(table).toContain("0.982 [0.948, 0.994]");
+    // Three judges, seven sub-panels, each a dot with its interval.
+    expect(await page.locator("#own-judge-chart circle").count()).toBe(3);
+    expect(await page.locator("#own-panel-chart circle").count()).toBe(7);
+    expect(await page.locator("#own-panel-table tbody tr").count()).toBe(7);
+    expect(flat(await page.locator("#own-panel-table tbody tr").first().innerText())).toBe("fake/judge-a + fake/judge-b + fake/judge-d 3 0.982 16 unknown (no price) 48");
+    // No sheet text, model answer or packet reaches the page: only figures and judge names.
+    expect(await page.locator("main").innerText()).not.toMatch(/P00\d\d|\[doctor\]/);
+    expectClean(opened);
+    await page.close();
+  });
+
   it("says there are no jury verdicts when the runs had no judges", async () => {
     const opened = await openPage(harness, "/agreement", "#unscored-status");
     const {page} = opened;
@@ -211,6 +245,51 @@ describe("agreement page", () => {
     expect(await page.locator("#scatter-status").innerText()).toMatch(/ICC3k-z 0\.474 \[0\.104, 0\.692\]/);
     expectClean(opened);
     await page.close();
+  });
+});
+
+describe("rating page", () => {
+  it("lets a clinician rate a blank sheet in the browser and download it completed, a valid sheet for medhelm agreement", async () => {
+    const fixture = resolve("test/fixtures/clinician-study");
+    const filled = readFileSync(join(fixture, "S", "clinician-b.csv"), "utf8");
+    const rows = csvParseRows(filled);
+    const criteria = ["accuracy", "completeness", "clarity"].map((c) => rows[0].indexOf(c));
+    const blank = rows.map((r, i) => (i === 0 ? r : r.map((cell, j) => (criteria.includes(j) ? "" : cell))));
+    const dir = mkdtempSync(join(tmpdir(), "medhelm-rate-"));
+    writeFileSync(join(dir, "clinician-b.csv"), csvFormatRows(blank));
+
+    const opened = await openPage(harness, "/rate", "#rate-status");
+    const {page} = opened;
+    expect(await page.locator("#rate-status").innerText()).toBe("Choose your sheet to start.");
+    await page.locator("#rate-file input").setInputFiles(join(dir, "clinician-b.csv"));
+    await waitText(page, "rate-status", /^clinician-b\.csv: 0 of 11 responses rated on every criterion\.$/);
+    // Score every packet as the fixture's clinician did.
+    for (const row of rows.slice(1)) {
+      const card = page.locator(`.rate-packet[data-packet="${row[0]}"]`);
+      for (const [k, name] of ["accuracy", "completeness", "clarity"].entries()) {
+        await card.locator(`.rate-criterion[data-criterion="${name}"] div label`, {hasText: new RegExp(`^\\s*${row[criteria[k]]}\\s*$`)}).click();
+      }
+    }
+    await waitText(page, "rate-status", /^clinician-b\.csv: 11 of 11 responses rated on every criterion\.$/);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#rate-download").click()]);
+    expect(download.suggestedFilename()).toBe("clinician-b.csv");
+    const text = await new Promise<string>((done, fail) => {
+      const chunks: Buffer[] = [];
+      download.createReadStream().then((s) => s.on("data", (c: Buffer) => chunks.push(c)).on("end", () => done(Buffer.concat(chunks).toString("utf8"))).on("error", fail), fail);
+    });
+    // The download is the fixture's completed sheet, byte for byte, and reads back as one.
+    expect(text).toBe(filled);
+    const out = mkdtempSync(join(dir, "S-"));
+    writeFileSync(join(out, "clinician-b.csv"), text);
+    copyFileSync(join(fixture, "S", "key.csv"), join(out, "key.csv"));
+    const judged = await readJudgedResponses([join(fixture, "R")]);
+    const rubrics = Object.fromEntries((await loadRegistry()).filter((b) => b.rubric).map((b) => [b.id, b.rubric!]));
+    const completed = await readCompletedSheets([out], judged, rubrics);
+    expect(completed.ratings).toHaveLength(11);
+    expect(completed.unrated).toEqual([]);
+    expectClean(opened);
+    await page.close();
+    rmSync(dir, {recursive: true, force: true});
   });
 });
 

@@ -25,7 +25,9 @@ export const TEST_LIMIT = 40;
 /** The configuration the test site is built with. */
 export function testSiteConfig() {
   const include = existsSync(includeRoot) ? readdirSync(includeRoot).map((d) => join(includeRoot, d)) : [];
-  return {limit: TEST_LIMIT, outDir: join(work, "results"), cacheDir: join(work, "cache"), site: {include}};
+  // A small clinician study of a loopback run, for the agreement page's own-study section.
+  const clinicians = {ratings: join(root, "test", "fixtures", "clinician-study", "S"), results: [join(root, "test", "fixtures", "clinician-study", "R")]};
+  return {limit: TEST_LIMIT, outDir: join(work, "results"), cacheDir: join(work, "cache"), site: {include}, clinicians};
 }
 
 async function build(): Promise<void> {

@@ -1,11 +1,20 @@
-/** `medhelm agreement`: LLM-jury vs clinician agreement on a human-ratings file, as in MedHELM's validation study. */
+/**
+ * `medhelm agreement`: LLM-jury vs clinician agreement, as in MedHELM's validation study: on a
+ * ratings file in the paper's format (the paper's own by default), or, with `--results`, on the
+ * completed rating sheets of a study of the workbench's own runs (`medhelm ratings sample`).
+ */
 import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {analyzeAgreement, DEFAULT_SEED, type AgreementResult} from "../agreement.ts";
-import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
+import {integerFlag, listFlag, parseFlags, UsageError, type Command, type CommandIO} from "../command.ts";
 import {readRatings} from "../ratings.ts";
 import {textTable} from "../text-table.ts";
+import {loadRegistry} from "../registry.ts";
+import type {Rubric} from "../types.ts";
+import {readCompletedSheets} from "../clinicians/completed.ts";
+import {readJudgedResponses, type JudgedResponse} from "../clinicians/judged.ts";
+import {ownStudy, type StudyResult} from "../clinicians/study.ts";
 
 /** The clinician ratings of the MedHELM paper, shipped with the project. */
 export const BUNDLED_RATINGS = fileURLToPath(new URL("../../reference/medhelm-paper/clinician-ratings.csv", import.meta.url));
@@ -38,7 +47,13 @@ const command: Command = {
   name: "agreement",
   summary: "agreement of the LLM jury with clinicians (ICC3k-z, Spearman, weighted kappa)",
   usage: `usage: medhelm agreement [--ratings FILE] [--datasets a,b] [--seed N] [--format json|table]
+       medhelm agreement --results DIR[,DIR...] --ratings DIR_OR_FILES [--datasets a,b] [--seed N] [--format json|table]
 
+  --results DIR      result folders the rating sheets were sampled from ("medhelm ratings sample");
+                     with it, --ratings names the completed sheets (a folder holding the sheets and
+                     key.csv, or sheet files, comma-separated, each with key.csv beside it) and
+                     the study adds per_judge, panels (every sub-panel of the jury with its cost),
+                     rouge_l_icc3k_z and bertscore_f1_icc3k_z (when the run computed BERTScore)
   --ratings FILE     human-ratings CSV: rater_id, instance_id, dataset_name, model_key,
                      accuracy, completeness, clarity, llm_accuracy, llm_completeness, llm_clarity
                      (default: the MedHELM paper's clinician ratings,
@@ -53,12 +68,13 @@ const command: Command = {
   spearman (Fisher-z interval), kappa_quadratic (composites rounded to 1-5, bootstrap interval,
   1000 resamples) and rouge_l_icc3k_z (null: the ratings file carries no ROUGE-L values).`,
   async run(args, io) {
-    const {values} = parseFlags({args, options: {ratings: {type: "string"}, datasets: {type: "string"}, seed: {type: "string"}, format: {type: "string"}}});
+    const {values} = parseFlags({args, options: {ratings: {type: "string"}, results: {type: "string"}, datasets: {type: "string"}, seed: {type: "string"}, format: {type: "string"}}});
     const format = values.format ?? "table";
     if (format !== "json" && format !== "table") throw new UsageError(`unknown format: ${format}`);
     const seed = integerFlag(values.seed, "--seed") ?? DEFAULT_SEED;
     const datasets = listFlag(values.datasets);
     if (datasets && datasets.length === 0) throw new UsageError("--datasets names no dataset");
+    if (values.results !== undefined) return ownRuns(values.results, values.ratings, datasets, seed, format, io);
     const file = values.ratings === undefined ? BUNDLED_RATINGS : resolve(io.cwd, values.ratings);
     if (!existsSync(file)) throw new UsageError(`ratings file not found: ${file}`);
 
@@ -82,6 +98,66 @@ const command: Command = {
 };
 
 export default command;
+
+/** One study result as the JSON prints it: the paper's figures plus per-judge, panels and the automated metrics. */
+export function studyFigures(result: StudyResult) {
+  return {
+    ...figures(result),
+    bertscore_f1_icc3k_z: result.bertscore_f1_icc3k_z,
+    per_judge: result.per_judge,
+    panels: result.panels
+  };
+}
+
+/** `agreement --results`: the study of the workbench's own runs from completed rating sheets. */
+async function ownRuns(results: string, ratings: string | undefined, datasets: string[] | undefined, seed: number, format: string, io: CommandIO): Promise<number> {
+  const dirs = (listFlag(results) ?? []).map((d) => resolve(io.cwd, d));
+  if (!dirs.length) throw new UsageError("--results names no folder");
+  if (ratings === undefined) throw new UsageError("--results needs --ratings: the folder of completed rating sheets (with key.csv) or the sheet files");
+  const paths = (listFlag(ratings) ?? []).map((p) => resolve(io.cwd, p));
+  if (!paths.length) throw new UsageError("--ratings names no folder or file");
+  let responses: JudgedResponse[];
+  try {
+    responses = await readJudgedResponses(dirs);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const rubrics: Record<string, Rubric> = Object.fromEntries((await loadRegistry()).filter((b) => b.rubric).map((b) => [b.id, b.rubric!]));
+  const completed = await readCompletedSheets(paths, responses, rubrics);
+  const present = [...new Set(completed.ratings.map((r) => r.response.benchmark))].sort();
+  const unknown = (datasets ?? []).filter((d) => !present.includes(d));
+  if (unknown.length) throw new UsageError(`unknown dataset ${unknown.join(", ")} in --datasets (the sheets rate ${present.join(", ") || "nothing"})`);
+  const chosen = datasets ? completed.ratings.filter((r) => datasets.includes(r.response.benchmark)) : completed.ratings;
+  const study = ownStudy(chosen, responses, {seed});
+  const raters = [...new Set(completed.ratings.map((r) => r.rater))].sort();
+  const sheets = {
+    files: completed.files, skipped: completed.skipped, keys: completed.keys, raters,
+    rated: completed.ratings.length,
+    not_rated: completed.unrated.map((u) => ({rater: u.rater, packet_id: u.packet_id, file: u.file, row: u.row, blank: u.blank}))
+  };
+  if (completed.unrated.length) io.stderr(`agreement: ${completed.unrated.length} packet${completed.unrated.length === 1 ? "" : "s"} not rated on every criterion (blank cells), left out: ${completed.unrated.slice(0, 10).map((u) => `${u.rater} ${u.packet_id}`).join(", ")}${completed.unrated.length > 10 ? ", ..." : ""}\n`);
+  if (format === "json") {
+    const byDataset = Object.fromEntries(study.map((r) => [r.dataset, studyFigures(r)]));
+    const json = JSON.stringify({results: dirs, ratings: paths, seed, sheets, datasets: byDataset}, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2);
+    io.stdout(`${json}\n`);
+  } else {
+    io.stdout(table(study));
+    io.stdout(`\n${studyTable(study)}`);
+    io.stdout(`\nresults: ${dirs.join(", ")}\nsheets: ${completed.files.length} of ${raters.length} raters, ${completed.ratings.length} complete ratings, ${completed.unrated.length} packets not rated\nseed: ${seed}\n`);
+  }
+  return 0;
+}
+
+/** Per benchmark, each judge and each sub-panel of the jury against the clinicians, with the panel's cost. */
+function studyTable(results: readonly StudyResult[]): string {
+  const num = (x: number | null | undefined, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+  const rows = results.flatMap((r) => r.panels.map((p) => [
+    r.dataset, p.judges.join(" + "), String(p.size),
+    p.icc3k_z ? `${num(p.icc3k_z.value)} [${num(p.icc3k_z.ci_low)}, ${num(p.icc3k_z.ci_high)}] (${p.icc3k_z.n})` : "n/a",
+    p.cost_usd === null ? "unknown" : `$${num(p.cost_usd, 4)}`
+  ]));
+  return `${textTable(["dataset", "panel", "judges", "ICC3k-z vs clinicians (n)", "cost"], rows, {labels: 2})}\n`;
+}
 
 /** A fixed-width text table, one row per dataset, each statistic as `value [low, high]`. */
 function table(results: readonly AgreementResult[]): string {

@@ -16,7 +16,7 @@
  */
 import {createHash} from "node:crypto";
 import {readdirSync, readFileSync, statSync} from "node:fs";
-import {isAbsolute, join, relative, resolve} from "node:path";
+import {dirname, isAbsolute, join, relative, resolve} from "node:path";
 import {CONFIG_FILE} from "../config.ts";
 
 /** A loader's inputs: a digest by input name. */
@@ -48,6 +48,8 @@ export interface LoaderSpec {
   results: boolean;
   /** Other project files it reads, relative to the project root (hashed by content). */
   files?: string[];
+  /** Reads the completed rating sheets named by `clinicians.ratings` and the runs they rate. */
+  clinicians?: boolean;
 }
 
 /** The site's loaders (src/data/*.ts) and what each reads. */
@@ -55,7 +57,7 @@ export const LOADERS: LoaderSpec[] = [
   {target: "data/suite.zip", label: "suite", script: "src/data/suite.zip.ts", config: true, data: true, results: true},
   {target: "data/taxonomy.json", label: "taxonomy", script: "src/data/taxonomy.json.ts", config: true, data: true, results: false},
   {target: "data/paper.zip", label: "paper", script: "src/data/paper.zip.ts", config: false, data: false, results: false},
-  {target: "data/agreement.json", label: "agreement", script: "src/data/agreement.json.ts", config: false, data: false, results: false},
+  {target: "data/agreement.json", label: "agreement", script: "src/data/agreement.json.ts", config: true, data: false, results: true, clinicians: true},
   {target: "data/methods.html", label: "methods", script: "src/data/methods.html.ts", config: false, data: false, results: false, files: ["docs/methods.md"]}
 ];
 
@@ -157,6 +159,13 @@ export function loaderInputs(spec: LoaderSpec, {root, cwd, env, fs}: {root: stri
   if (spec.results) {
     const include: unknown[] = Array.isArray(config.site?.include) ? config.site.include : [];
     for (const dir of include) if (typeof dir === "string") inputs[`result folder ${shown(resolve(cwd, dir), root)}`] = folderDigest(resolve(cwd, dir), fs);
+  }
+  if (spec.clinicians && typeof config.clinicians?.ratings === "string") {
+    // The sheets, and the runs they rate: those named, else the run's own output folder.
+    const base = dirname(configPath);
+    inputs[`rating sheets ${shown(resolve(base, config.clinicians.ratings), root)}`] = folderDigest(resolve(base, config.clinicians.ratings), fs);
+    const rated: unknown[] = Array.isArray(config.clinicians.results) ? config.clinicians.results : [typeof config.outDir === "string" ? config.outDir : "results/latest"];
+    for (const dir of rated) if (typeof dir === "string") inputs[`rated results ${shown(resolve(base, dir), root)}`] = folderDigest(resolve(base, dir), fs);
   }
   return inputs;
 }
