@@ -107,7 +107,7 @@ describe("medhelm run --batch", () => {
       expect(again).toMatchObject({calls: 0, cached: 15, errors: 0});
       expect((await server.stats()).batch.created).toBe(4);
     });
-  }, 120_000);
+  }, 300_000);
 
   it("resumes runs killed while batches are pending, creating each batch exactly once", async () => {
     await withServer({FAKE_BATCH_DELAY_MS: "2500"}, async (server) => {
@@ -142,7 +142,7 @@ describe("medhelm run --batch", () => {
         (SELECT count(*) FROM ${table("killed", "judgments")} WHERE parse_status IN ('ok', 'invalid_json'))::INT AS verdicts`);
       expect(counts).toEqual({answers: 6, items: 6, verdicts: 27});
     });
-  }, 180_000);
+  }, 400_000);
 
   it("keeps an expired batch's finished answers, records the rest with the provider's error, and retries only those", async () => {
     await withServer({FAKE_BATCH_DELAY_MS: "300", FAKE_BATCH_EXPIRE: "2"}, async (server) => {
@@ -159,7 +159,7 @@ describe("medhelm run --batch", () => {
       expect(submitted.map((r) => r.type === "submitted" && r.keys.length)).toEqual([4, 2]);
       expect((await server.stats()).total).toBe(0);
     });
-  }, 120_000);
+  }, 300_000);
 
   it("records a malformed output line, an unknown custom_id and an output file that never arrives", async () => {
     const run = (fault: string) =>
@@ -180,7 +180,7 @@ describe("medhelm run --batch", () => {
     const nofile = await run("nofile");
     expect(nofile.summary.errors).toBe(3);
     for (const e of nofile.errors) expect(e).toContain("the output file file-never-arrives never arrived: HTTP 404");
-  }, 120_000);
+  }, 300_000);
 
   it("refuses a provider without the batch API clearly, and falls back to synchronous calls only for \"prefer\"", async () => {
     await withServer({FAKE_BATCH: "404"}, async (server) => {
@@ -197,7 +197,7 @@ describe("medhelm run --batch", () => {
       expect(JSON.parse(stdout)).toMatchObject({calls: 2, errors: 0});
       expect((await server.stats()).total).toBe(2);
     });
-  }, 120_000);
+  }, 300_000);
 
   it("records what batches charged: cost_usd at the batch price, also when replayed, and the dry run shows both prices", async () => {
     await withServer({FAKE_MODELS: "gpt-4o-2024-05-13", FAKE_BATCH_DELAY_MS: "200"}, async (server) => {
@@ -227,7 +227,7 @@ describe("medhelm run --batch", () => {
       expect(dry.rows[0].batch_total_usd).toBeCloseTo(dry.rows[0].total_usd / 2, 12);
       expect(dry.total.batch_total_usd).toBeCloseTo(dry.total.total_usd / 2, 12);
     });
-  }, 120_000);
+  }, 300_000);
 
   it("lists a pending batch with its expected cost, cancels it, and the next run records its requests as cancelled", async () => {
     await withServer({FAKE_BATCH_DELAY_MS: "600000"}, async (server) => {
@@ -250,5 +250,5 @@ describe("medhelm run --batch", () => {
       for (const r of rows) expect(r.error).toContain("batch batch_1 (cancelled): batch_cancelled");
       expect((await server.stats()).batch.created).toBe(1);
     });
-  }, 120_000);
+  }, 300_000);
 });
