@@ -14,7 +14,8 @@ const analysis = [
   {name: "Jury and clinicians", path: "/agreement"},
   {name: "Cost and performance", path: "/cost"},
   {name: "Taxonomy", path: "/taxonomy"},
-  {name: "Run manifest", path: "/manifest"}
+  {name: "Run manifest", path: "/manifest"},
+  {name: "Notebook", path: "/notebook"}
 ].filter((p) => existsSync(`src${p.path}.md`));
 
 const paper = [
