@@ -14,7 +14,7 @@ export function columnKind(arrowType) {
 
 /**
  * The chart a result gets before anyone chooses: a line over a date, bars of a number per
- * category, dots of two numbers, a heatmap of two categories, counts of one column. `columns`
+ * category, dots of two numbers (when the result leads with a number), a heatmap of two categories, counts of one column. `columns`
  * are `{name, kind}`; null when there is nothing to draw.
  */
 export function defaultChart(columns) {
@@ -24,8 +24,10 @@ export function defaultChart(columns) {
   const categories = of("text", "boolean");
   const chart = (mark, x, y = null, color = null) => ({mark, x, y, color, facet: null});
   if (dates.length && numbers.length) return chart("line", dates[0], numbers[0], categories[0] ?? null);
+  // Two numbers make a scatter unless the result leads with a category (then bars per category).
+  if (numbers.length >= 2 && columns[0].kind === "number") return chart("dot", numbers[0], numbers[1], categories[0] ?? null);
   if (categories.length && numbers.length) return chart("bar", categories[0], numbers[0], categories[1] ?? null);
-  if (numbers.length >= 2) return chart("dot", numbers[0], numbers[1], categories[0] ?? null);
+  if (numbers.length >= 2) return chart("dot", numbers[0], numbers[1]);
   if (categories.length >= 2) return chart("cell", categories[0], categories[1]);
   if (columns.length) return chart("bar", columns[0].name);
   return null;
