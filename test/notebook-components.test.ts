@@ -4,8 +4,11 @@
  * Markdown page "Export as page" writes.
  */
 import {describe, expect, it} from "vitest";
+// @ts-expect-error: plain browser modules without type declarations.
 import {chartPlan, chartProblem, defaultChart, planSource} from "../src/components/notebookChart.js";
+// @ts-expect-error: plain browser modules without type declarations.
 import {mentionsTable, notebookPage} from "../src/components/notebookExport.js";
+// @ts-expect-error: plain browser modules without type declarations.
 import {decodeNotebook, encodeNotebook, NotebookAddressError} from "../src/components/notebookUrl.js";
 
 const cells = [
@@ -47,7 +50,7 @@ describe("notebook address", () => {
 
   it("says what is wrong with a damaged, cut or foreign notebook code", async () => {
     const good = (await encodeNotebook(cells)).slice(3);
-    const fails = (search: string) => decodeNotebook(search).then(() => "decoded", (e) => (e instanceof NotebookAddressError ? e.message : `other: ${e}`));
+    const fails = (search: string) => decodeNotebook(search).then(() => "decoded", (e: unknown) => (e instanceof NotebookAddressError ? (e as Error).message : `other: ${e}`));
     expect(await fails("nb=2.abc")).toBe('the notebook code does not start with the version tag "1."');
     expect(await fails("nb=1.abc$def")).toBe("the notebook code has characters that URL-safe base64 does not use");
     expect(await fails(`nb=${good.slice(0, good.length - 12)}`)).toBe("the notebook code is damaged (it does not inflate); was the link cut short?");

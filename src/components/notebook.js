@@ -425,18 +425,27 @@ export async function Notebook() {
 
   // The notebook to show: the address first, then the last visit, then a starter cell.
   let initial = null;
+  let broken = null;
   try {
     initial = await decodeNotebook(location.search);
   } catch (error) {
-    notice.replaceChildren(h("p", {class: "notebook-error", role: "alert"}, `The notebook in this address could not be read: ${error.message}. Showing the notebook of your last visit instead.`));
+    broken = error.message;
   }
+  let restored = false;
   if (!initial) {
     try {
       const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "null");
-      if (Array.isArray(stored) && stored.length && stored.every((c) => typeof c?.sql === "string")) initial = stored.map((c) => ({sql: c.sql, chart: c.chart ?? null}));
+      if (Array.isArray(stored) && stored.length && stored.every((c) => typeof c?.sql === "string")) {
+        initial = stored.map((c) => ({sql: c.sql, chart: c.chart ?? null}));
+        restored = true;
+      }
     } catch {
       // A damaged stored notebook is replaced by the starter cell.
     }
+  }
+  if (broken) {
+    const instead = restored ? "the notebook of your last visit" : "the starter notebook";
+    notice.replaceChildren(h("p", {class: "notebook-error", role: "alert"}, `The notebook in this address could not be read: ${broken}${/[.?!]$/.test(broken) ? "" : "."} Showing ${instead} instead.`));
   }
   for (const cell of initial ?? [STARTER]) addCell(cell);
   queueMicrotask(async () => {
