@@ -21,6 +21,8 @@ const SLOW_MS = 10000;
 /** How long a cancel may take before the database worker is terminated instead. */
 const CANCEL_GRACE_MS = 2000;
 const STORAGE_KEY = "medhelm-notebook";
+/** Tables of one row per instance or verdict: large on a full run, so loaded only when needed. */
+const LARGE_TABLES = ["instances", "completions", "scores", "judgments"];
 const STARTER = {sql: "SELECT label, win_rate, macro_avg, n_benchmarks\nFROM win_rates\nWHERE scope = 'all'\nORDER BY rank NULLS LAST", chart: null};
 
 /** An element with attributes and children (strings become text). */
@@ -276,20 +278,21 @@ export async function Notebook() {
 
   async function cancelCell(cell) {
     const running = cell.running;
-    if (!running) return;
+    if (!running || running.cancelled) return;
     running.cancelled = true;
     cell.status.textContent = "cancelling…";
+    // A query that does not stop (or a worker too busy to hear the cancel) ends with the worker,
+    // which the next query starts afresh; the timer is set first so that nothing can hold it up.
+    setTimeout(() => {
+      if (cell.running !== running) return;
+      running.reject(new Error("cancelled"));
+      engine.terminate().catch(() => {});
+    }, CANCEL_GRACE_MS);
     try {
       await running.connection?.cancelSent();
     } catch {
-      // The query may have finished meanwhile; the grace timer below settles it either way.
+      // The query may have finished meanwhile; the timer settles it either way.
     }
-    setTimeout(async () => {
-      if (cell.running !== running) return;
-      // The query did not stop: end the database worker, which every query then restarts.
-      await engine.terminate();
-      running.reject(new Error("cancelled"));
-    }, CANCEL_GRACE_MS);
   }
 
   async function runCell(cell) {
@@ -316,6 +319,11 @@ export async function Notebook() {
       const ms = performance.now() - started;
       const columns = table.schema.fields.map((f) => ({name: f.name, kind: columnKind(f.type)}));
       cell.result = {table, columns};
+      // A chart opened before the cell ever ran gets its columns from this first result.
+      if (cell.chart && !cell.chart.x && defaultChart(columns)) {
+        cell.chart = defaultChart(columns);
+        save();
+      }
       cell.status.textContent = `${table.numRows.toLocaleString("en-US")} ${table.numRows === 1 ? "row" : "rows"} in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`;
       if (table.numRows === 0) {
         cell.resultEl.replaceChildren(h("p", {class: "notebook-empty"}, `The query ran and returned no rows${columns.length ? ` (columns: ${columns.map((c) => c.name).join(", ")})` : ""}.`));
@@ -339,6 +347,7 @@ export async function Notebook() {
       cell.el.classList.remove("notebook-running");
     }
     drawChart(cell);
+    for (const item of tableList.children) if (engine.loaded.has(item.dataset.table)) item.describe();
   }
 
   function drawChart(cell) {
@@ -382,14 +391,19 @@ export async function Notebook() {
   const tableList = h("ul", {class: "notebook-tables"}, TABLE_NAMES.map((name) => {
     const detail = h("div", {class: "notebook-table-columns muted"}, "…");
     const nameButton = h("button", {type: "button", class: "notebook-insert", title: `Insert ${name}`, onclick: () => insertAtCursor(name)}, name);
-    const item = h("li", {"data-table": name}, h("details", {}, h("summary", {}, nameButton, " ", h("span", {class: "notebook-table-rows muted"})), detail));
+    const details = h("details", {}, h("summary", {}, nameButton, " ", h("span", {class: "notebook-table-rows muted"})), detail);
+    const item = h("li", {"data-table": name}, details);
+    details.addEventListener("toggle", () => details.open && item.describe());
     item.describe = async () => {
+      if (item.described) return;
+      item.described = true;
       try {
         const {columns, rows} = await engine.describe(name);
         item.querySelector(".notebook-table-rows").textContent = `${rows.toLocaleString("en-US")} rows`;
         detail.replaceChildren(...columns.map((c) => h("div", {},
           h("button", {type: "button", class: "notebook-insert", title: `Insert ${c.name}`, onclick: () => insertAtCursor(c.name)}, c.name), " ", h("span", {}, c.type.toLowerCase()))));
       } catch (error) {
+        item.described = false;
         detail.replaceChildren(h("span", {class: "notebook-error"}, error.message));
       }
     };
@@ -451,8 +465,9 @@ export async function Notebook() {
   queueMicrotask(async () => {
     for (const cell of [...cells]) await runCell(cell);
     save();
-    // Then the table list fills in, one table at a time, after the cells' own tables.
-    for (const item of tableList.children) await item.describe();
+    // Then the table list fills in, one table at a time, after the cells' own tables; the large
+    // instance-level tables are described when opened or once a query has loaded them.
+    for (const item of tableList.children) if (!LARGE_TABLES.includes(item.dataset.table) || engine.loaded.has(item.dataset.table)) await item.describe();
   });
   return root;
 }
