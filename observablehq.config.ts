@@ -16,6 +16,7 @@ const analysis = [
   {name: "Jury and clinicians", path: "/agreement"},
   {name: "Cost and performance", path: "/cost"},
   {name: "Taxonomy", path: "/taxonomy"},
+  {name: "Notebook", path: "/notebook"},
   {name: "Methods", path: "/methods"},
   {name: "Run manifest", path: "/manifest"}
 ].filter((p) => existsSync(`src${p.path}.md`));

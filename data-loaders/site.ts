@@ -33,6 +33,7 @@ import {
 } from "./site-stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
 import {checkFoldersTogether} from "./runner/shard-folders.ts";
+import {notebookTableQueries} from "./site/notebook-tables.ts";
 import {runConfigured} from "./suite.ts";
 import {schemas, tableNames} from "./tables.ts";
 import {categories, subcategories} from "./taxonomy.ts";
@@ -118,6 +119,8 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await deriveTables(connection, input);
     input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
+    // The notebook's raw tables, without their long text (restricted text is already withheld).
+    for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
     for (const b of input.registry) {
       await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`);
       Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
@@ -130,7 +133,7 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
 }
 
 /** Tables shipped as `<name>.arrow` and `<name>.parquet`, with their sort order. */
-const shippedTables: Record<string, string> = {
+export const shippedTables: Record<string, string> = {
   runs: "run_id",
   benchmarks: "run_id, benchmark",
   catalogue: "position",

@@ -44,7 +44,7 @@ export interface OpenedPage {
 }
 
 /** Opens `path`, blocking non-loopback requests, and waits for `ready` (a CSS selector) or fails fast on a cell error. */
-export async function openPage(h: Harness, path: string, ready: string): Promise<OpenedPage> {
+export async function openPage(h: Harness, path: string, ready: string, timeout = 60_000): Promise<OpenedPage> {
   const page = await h.browser.newPage({viewport: {width: 1200, height: 900}});
   const external: string[] = [];
   const problems: string[] = [];
@@ -60,8 +60,8 @@ export async function openPage(h: Harness, path: string, ready: string): Promise
   await page.goto(`${h.base}${path}`, {waitUntil: "load"});
   const error = page.locator(".observablehq--error").first();
   await Promise.race([
-    page.locator(ready).first().waitFor({timeout: 60_000}),
-    error.waitFor({timeout: 60_000}).then(async () => { throw new Error(`cell error on ${path}: ${await error.innerText()}`); })
+    page.locator(ready).first().waitFor({timeout}),
+    error.waitFor({timeout}).then(async () => { throw new Error(`cell error on ${path}: ${await error.innerText()}`); })
   ]);
   return {page, external, problems};
 }
