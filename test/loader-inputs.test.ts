@@ -50,6 +50,13 @@ describe("the suite loader's inputs", () => {
     const tree = {...base, "/p/other.json": JSON.stringify({limit: 3})};
     expect(changes(inputsOf(tree), inputsOf(tree, {MEDHELM_CONFIG: "other.json"}))).toEqual(["other.json added", "$MEDHELM_CONFIG changed", "medhelm.config.json removed", "result folder results/helm removed"]);
   });
+  it("name a MedHELM-format benchmark's YAML, its CSV beside it, and a benchmarkDirs folder when they change", () => {
+    const yaml = {...base, "/p/benchmarks/triage.yaml": "name: triage", "/p/benchmarks/triage/data.csv": "q,correct_answer\n"};
+    expect(changes(inputsOf(yaml), inputsOf({...yaml, "/p/benchmarks/triage.yaml": "name: triage v2"}))).toEqual(["benchmarks/triage.yaml changed"]);
+    expect(changes(inputsOf(yaml), inputsOf({...yaml, "/p/benchmarks/triage/data.csv": "q,correct_answer\nx,y\n"}))).toEqual(["benchmarks/ (families, prompts, CSVs) changed"]);
+    const team = withConfig({benchmarkDirs: ["team"]}, {"/p/team/ed.yaml": "name: ed", "/p/team/ed.txt": "Question: {q}"});
+    expect(changes(inputsOf(team), inputsOf({...team, "/p/team/ed.txt": "Q: {q}"}))).toEqual(["benchmark folder team changed"]);
+  });
   it("name OPENAI_BASE_URL when it is set or changed", () => {
     const before = inputsOf(base);
     const set = inputsOf(base, {OPENAI_BASE_URL: "http://127.0.0.1:9/v1"});

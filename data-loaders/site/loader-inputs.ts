@@ -133,12 +133,21 @@ export function loaderInputs(spec: LoaderSpec, {root, cwd, env, fs}: {root: stri
   for (const file of spec.files ?? []) inputs[file] = fileDigest(join(root, file), fs);
   // Benchmarks one by one, so the log names the one that was edited.
   for (const name of fs.list(join(root, "benchmarks")).sort()) {
-    if (name.endsWith(".ts")) inputs[`benchmarks/${name}`] = fileDigest(join(root, "benchmarks", name), fs);
+    if (/\.(ts|ya?ml)$/.test(name)) inputs[`benchmarks/${name}`] = fileDigest(join(root, "benchmarks", name), fs);
   }
+  // A MedHELM-format benchmark's prompt, judge prompt and CSV sit beside its YAML, in benchmarks/
+  // or in a folder named by `benchmarkDirs`: those folders count by content.
+  const benchmarksDir = join(root, "benchmarks");
+  const besideBenchmarks = (dir: string) => fs.list(dir).filter((n) => dir !== benchmarksDir || (n !== "data" && !/\.(ts|ya?ml)$/.test(n)));
+  inputs["benchmarks/ (families, prompts, CSVs)"] = folderDigest(benchmarksDir, {...fs, list: besideBenchmarks}, true);
   if (!spec.config) return inputs;
   const configPath = env.MEDHELM_CONFIG ? resolve(cwd, env.MEDHELM_CONFIG) : join(cwd, CONFIG_FILE);
   inputs[shown(configPath, root)] = fileDigest(configPath, fs);
   const config = configSpec(configPath, fs);
+  const benchmarkDirs: unknown[] = Array.isArray(config.benchmarkDirs) ? config.benchmarkDirs : [];
+  for (const dir of benchmarkDirs) {
+    if (typeof dir === "string") inputs[`benchmark folder ${shown(resolve(cwd, dir), root)}`] = folderDigest(resolve(cwd, dir), fs, true);
+  }
   for (const name of PLAIN_VARIABLES) inputs[`$${name}`] = env[name] ? sha(env[name]!) : "unset";
   const keyVariables = [
     ...SECRET_VARIABLES,
