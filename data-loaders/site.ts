@@ -325,11 +325,11 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
     SELECT w.scope, coalesce((SELECT name FROM (SELECT DISTINCT category AS id, category_name AS name FROM catalogue) WHERE id = w.scope), 'All benchmarks') AS scope_name,
       w.label, l.model, l.source, l.model_kind, w.win_rate, w.win_rate_low, w.win_rate_high, w.rank, w.rank_low, w.rank_high,
       w.n_benchmarks, m.macro_avg, w.point_value,
-      CASE WHEN l.source = 'native' AND c.n IS NOT NULL THEN 'comparable on ' || c.n_comparable || ' of ' || c.n || ' benchmark' || CASE WHEN c.n = 1 THEN '' ELSE 's' END END AS comparability
+      CASE WHEN l.source = 'native' AND c.n > 0 THEN 'comparable on ' || c.n_comparable || ' of ' || c.n || ' benchmark' || CASE WHEN c.n = 1 THEN '' ELSE 's' END END AS comparability
     FROM win_rates_raw w JOIN labels l USING (label) LEFT JOIN macro m USING (label, scope)
     LEFT JOIN (
-      SELECT label, 'all' AS scope, count(*)::INTEGER AS n, count(*) FILTER (WHERE comparable)::INTEGER AS n_comparable FROM leaderboard WHERE is_main GROUP BY label
-      UNION ALL SELECT label, category AS scope, count(*)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
+      SELECT label, 'all' AS scope, count(comparable)::INTEGER AS n, count(*) FILTER (WHERE comparable)::INTEGER AS n_comparable FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, count(comparable)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
     ) c USING (label, scope)`);
 
   const pairParts = await runParts<ReturnType<typeof pairComparisons>>("pairComparisons", partitionByKey(main, (r) => r.benchmark, partsFor(main.length)), options, input.log);
