@@ -389,7 +389,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
     FROM (SELECT benchmark, run_id, instance_id FROM instances UNION SELECT benchmark, run_id, instance_id FROM completions)`);
   await connection.run(`CREATE TABLE bench_scores AS
     SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, s.note, coalesce(ch.chunk, 0) AS chunk
-    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)`);
+    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)
+    WHERE e.source <> '${PUBLISHED_SOURCE}'`);
 }
 
 /**
