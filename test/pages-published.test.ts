@@ -52,7 +52,7 @@ describe("published MedHELM results", () => {
     await expect(page.locator("#leaderboard-chart .model-legend").innerText()).resolves.toContain("outlined: imported or published results");
     expectClean(opened);
     await opened.page.close();
-  });
+  }, 240_000);
 
   it("\"comparable cells only\" changes the leaderboard's tables: the runs' --limit cells leave, the paper's stay", async () => {
     const opened = await openPage(site.harness, "/", "#scores-table table");
@@ -73,7 +73,7 @@ describe("published MedHELM results", () => {
     expect(winTable).not.toMatch(/baseline\//);
     expectClean(opened);
     await opened.page.close();
-  });
+  }, 240_000);
 
   it("on Explore, the filter keeps the slice in the URL and leaves only comparable cells", async () => {
     const opened = await openPage(site.harness, "/explore", "#explore-status");
@@ -88,7 +88,7 @@ describe("published MedHELM results", () => {
     expect(cells).toContain("published result");
     expectClean(opened);
     await opened.page.close();
-  });
+  }, 240_000);
 
   it("on Compare, a published entry is compared benchmark by benchmark and has no instance view", async () => {
     const a = "GPT-4o (2024-05-13) [MedHELM paper v2]";
@@ -99,5 +99,5 @@ describe("published MedHELM results", () => {
     await expect(page.locator("#compare-no-instances").innerText()).resolves.toContain("has no instances");
     expectClean(opened);
     await opened.page.close();
-  });
+  }, 240_000);
 });
