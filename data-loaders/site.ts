@@ -373,7 +373,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       count(*) FILTER (WHERE v.self_judging)::INTEGER AS n_self_judging, count(*) FILTER (WHERE v.same_vendor)::INTEGER AS n_same_vendor, v.label, l.source
     FROM verdict_units v JOIN labels l USING (label) GROUP BY ALL`);
 
-  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main`)) as unknown as MainCell[];
+  // The paper's tables of our own runs: the published entries have their own (the paper archive).
+  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main AND source <> '${PUBLISHED_SOURCE}'`)) as unknown as MainCell[];
   const entries = (await rowsOf(connection, `SELECT label, model, source, model_kind FROM labels`)) as unknown as Entry[];
   const own = ownTables(cells, entries);
   const identity = {label: "VARCHAR", source: "VARCHAR", model_kind: "VARCHAR"} as const;

@@ -8,6 +8,7 @@
 import {describe, expect, it} from "vitest";
 import {paperModels} from "../data-loaders/paper.ts";
 import {publishedLabel} from "../data-loaders/paper/published.ts";
+// @ts-expect-error: a plain browser module without type declarations.
 import {modelRegistry} from "../src/components/modelColors.js";
 import {openPage, type OpenedPage} from "./browser.ts";
 import {builtTable, serveBuiltSite} from "./built-tables.ts";
@@ -58,12 +59,13 @@ describe("published MedHELM results", () => {
     const opened = await openPage(site.harness, "/", "#scores-table table");
     const {page} = opened;
     const before = await page.locator("#scores-table table").innerText();
+    const beforeText = await page.locator("#scores-table table").textContent();
     expect(before).toContain("≠");
     const status = await page.locator("#leaderboard-status").innerText();
     expect(status).toMatch(/\d+ cells of runs differ from the paper's setting/);
     await page.getByLabel("Comparable cells only").check();
     await page.locator("#leaderboard-status", {hasText: "Comparable cells only"}).waitFor();
-    await page.waitForFunction((text) => document.querySelector("#scores-table table")?.textContent !== text, await page.locator("#scores-table table").textContent());
+    await page.waitForFunction((text) => document.querySelector("#scores-table table")?.textContent !== text, beforeText);
     const after = await page.locator("#scores-table table").innerText();
     expect(after).not.toContain("≠");
     expect(after).not.toMatch(/baseline\//);

@@ -34,11 +34,11 @@ export const DEFAULT_PUBLISHED: PublishedSetting = "v2";
  */
 export const SUMMARY_INSTANCE = "__leaderboard__";
 
-/** MedHELM's jury (the paper's three judges), as model ids of our runs. */
+/** MedHELM's jury (the paper's three judges): their model ids and the patterns that recognise them in a router's ids (e.g. `router/anthropic/claude-3.7-sonnet`). */
 export const paperJudges: ReadonlyArray<{model: string; name: string; pattern: RegExp}> = [
   {model: "openai/gpt-4o-2024-05-13", name: "GPT-4o (2024-05-13)", pattern: /gpt-4o-2024-05-13/i},
-  {model: "meta/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", pattern: /llama-3\.3-70b-instruct/i},
-  {model: "anthropic/claude-3-7-sonnet-20250219", name: "Claude 3.7 Sonnet", pattern: /claude-3-7-sonnet/i}
+  {model: "meta/llama-3.3-70b-instruct", name: "Llama 3.3 70B Instruct", pattern: /llama-3[.-]3-70b-instruct/i},
+  {model: "anthropic/claude-3-7-sonnet-20250219", name: "Claude 3.7 Sonnet", pattern: /claude-3[.-]7-sonnet/i}
 ];
 
 /**

@@ -1,7 +1,7 @@
 // Comparability with the published MedHELM results, for the leaderboard and Explore: the badge a
 // cell of a run carries when it differs from the paper's setting, and HELM's mean win rate over
 // whichever cells a page keeps (point values: the "comparable cells only" view is not resampled).
-// Pure: no DOM and no imports, so it is unit-tested in Node (test/comparability-page.test.js).
+// Pure: no DOM and no imports, so it is unit-tested in Node (test/comparability-page.test.ts).
 
 /**
  * The badge of a leaderboard cell: "published" for the paper's own cells, "comparable" or
