@@ -346,7 +346,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   // Metric agreement on open-ended benchmarks: the jury's main score is named jury_score everywhere.
   await connection.run(`CREATE TABLE metric_values AS
     SELECT v.benchmark, v.label, v.instance_id, CASE WHEN v.is_main THEN 'jury_score' ELSE v.metric END AS metric, v.value, v.value_normalized
-    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE c.open_ended AND v.value IS NOT NULL`);
+    FROM instance_values v JOIN catalogue c USING (benchmark) JOIN labels l USING (label)
+    WHERE c.open_ended AND v.value IS NOT NULL AND l.source <> '${PUBLISHED_SOURCE}'`);
   const metricRows = (await rowsOf(connection, `SELECT benchmark, label, instance_id, metric, value FROM metric_values ORDER BY benchmark, label, instance_id, metric`)) as unknown as MetricValue[];
   await insertRows(connection, "metric_correlations", correlationColumns({benchmark: "VARCHAR", metric_x: "VARCHAR", metric_y: "VARCHAR"}),
     metricCorrelations(metricRows) as unknown as Array<Record<string, unknown>>);
