@@ -7,9 +7,8 @@
  * comes beside the rows.
  */
 import {canonicalJson} from "../cache.ts";
-import {normalizeScore, catalogueScale} from "../leaderboard.ts";
-import type {PaperSource} from "../paper.ts";
-import {paperModels} from "../paper.ts";
+import {catalogueScale, normalizeScore} from "../leaderboard.ts";
+import {paperModels, type PaperSource} from "../paper.ts";
 import type {Row, TableName} from "../tables.ts";
 import {catalogueEntry, categoryOf} from "../taxonomy.ts";
 
