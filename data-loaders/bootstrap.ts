@@ -95,6 +95,11 @@ export interface InstanceScores {
     /** Orders the benchmark's column; false (higher is better) by default. */
     lowerIsBetter?: boolean;
     scores: Array<Array<number | null>>;
+    /**
+     * Benchmark means known without instances (a published leaderboard cell), by model index:
+     * `fixed[m]`, when a number, is model m's cell in every resample; its `scores[m]` is ignored.
+     */
+    fixed?: Array<number | null>;
   }>;
 }
 
@@ -140,6 +145,8 @@ function cellMean(scores: ReadonlyArray<number | null>, indices: readonly number
  * the pairing), recomputes each cell as the mean over the drawn instances and recomputes HELM's
  * mean win rates and the ranks they imply. Each benchmark has its own random stream derived
  * from the seed and its id, so adding a benchmark does not change the draws of the others.
+ * A fixed cell (a published mean without instances) keeps its value in every resample, so it
+ * ranks against the resampled cells of the others but has no sampling uncertainty of its own.
  */
 export function bootstrapWinRates(input: InstanceScores, options: BootstrapOptions = {}): WinRateUncertainty[] {
   const {resamples, seed, level} = settings(options);
@@ -154,7 +161,7 @@ export function bootstrapWinRates(input: InstanceScores, options: BootstrapOptio
   const lowerIsBetter = input.benchmarks.map((b) => b.lowerIsBetter ?? false);
   const winRatesFor = (draws: number[][]) =>
     meanWinRates({
-      values: input.models.map((_, m) => input.benchmarks.map((b, j) => cellMean(b.scores[m], draws[j]))),
+      values: input.models.map((_, m) => input.benchmarks.map((b, j) => b.fixed?.[m] ?? cellMean(b.scores[m], draws[j]))),
       lowerIsBetter
     });
 

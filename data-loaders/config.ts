@@ -64,8 +64,8 @@ export interface SuiteConfigSpec {
   modelMaxTokens?: Record<string, number>;
   /** Allow instance text of gated/private benchmarks in the built site (off by default). */
   publishRestrictedText?: boolean;
-  /** What the site shows: run the suite at build time (default) and/or include other result folders. */
-  site?: {run?: boolean; include?: string[]};
+  /** What the site shows: run the suite at build time (default) and/or include other result folders, and the published MedHELM version ranked among them ("v2" by default, "v1", or false). */
+  site?: {run?: boolean; include?: string[]; published?: "v1" | "v2" | false};
   /** Where BERTScore's token embeddings come from; absent, BERTScore is unscored. */
   bertscore?: BertScoreSpec;
   /**

@@ -130,18 +130,28 @@ interface AlignedBenchmark {
   category: string;
   instances: string[];
   scores: Array<Array<number | null>>;
+  /** Benchmark means of point entries, by entry index (null for entries with instances). */
+  fixed: Array<number | null>;
 }
 
-/** Aligns every benchmark's instances (the union over entries, sorted) for the entries in `labels`. */
-function alignBenchmarks(values: readonly MainValue[], labels: readonly string[]): AlignedBenchmark[] {
+/**
+ * Aligns every benchmark's instances (the union over entries, sorted) for the entries in `labels`.
+ * The rows of `points` entries (published means without instances) are not instances: each is
+ * the entry's benchmark mean, kept in `fixed` and left out of the instance union.
+ */
+function alignBenchmarks(values: readonly MainValue[], labels: readonly string[], points: ReadonlySet<string> = new Set()): AlignedBenchmark[] {
   const index = new Map(labels.map((l, i) => [l, i]));
   const out: AlignedBenchmark[] = [];
   for (const rows of groupBy(values, (r) => r.benchmark).values()) {
-    const instances = [...new Set(rows.map((r) => r.instance_id))].sort();
+    const instances = [...new Set(rows.filter((r) => !points.has(r.label)).map((r) => r.instance_id))].sort();
     const position = new Map(instances.map((id, k) => [id, k]));
     const scores = labels.map(() => new Array<number | null>(instances.length).fill(null));
-    for (const r of rows) scores[index.get(r.label)!][position.get(r.instance_id)!] = present(r.value) ? r.value : null;
-    out.push({benchmark: rows[0].benchmark, category: rows[0].category, instances, scores});
+    const fixed = labels.map(() => null as number | null);
+    for (const r of rows) {
+      if (points.has(r.label)) fixed[index.get(r.label)!] = present(r.value) ? r.value : null;
+      else scores[index.get(r.label)!][position.get(r.instance_id)!] = present(r.value) ? r.value : null;
+    }
+    out.push({benchmark: rows[0].benchmark, category: rows[0].category, instances, scores, fixed});
   }
   return out.sort((a, b) => (a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : 0));
 }
@@ -158,32 +168,39 @@ export interface WinRateRow {
   rank_high: number | null;
   /** Benchmarks of the scope where the entry has a score. */
   n_benchmarks: number;
+  /** The entry has no instances (a published result): its win rate and rank are point values without intervals. */
+  point_value: boolean;
 }
 
 /**
  * HELM mean win rates of every entry with bootstrap CIs and rank intervals (instances resampled
- * within benchmarks), over all benchmarks and within each category.
+ * within benchmarks), over all benchmarks and within each category. Entries in `points` (published
+ * benchmark means, no instances) take part with fixed cells: they are ranked among the others in
+ * every resample, but get point values only, since nothing of theirs can be resampled.
  */
-export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions = {}): WinRateRow[] {
-  const {seed = 0, resamples = 1000} = options;
+export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions & {points?: ReadonlySet<string>} = {}): WinRateRow[] {
+  const {seed = 0, resamples = 1000, points = new Set<string>()} = options;
   const labels = [...new Set(values.map((r) => r.label))].sort();
-  const aligned = alignBenchmarks(values, labels);
+  const aligned = alignBenchmarks(values, labels, points);
   const scopes = ["all", ...new Set(aligned.map((b) => b.category))];
   const out: WinRateRow[] = [];
   for (const scope of scopes) {
     const part = aligned.filter((b) => scope === "all" || b.category === scope);
-    const counts = labels.map((_, e) => part.filter((b) => b.scores[e].some((v) => v !== null)).length);
+    const counts = labels.map((_, e) => part.filter((b) => b.fixed[e] !== null || b.scores[e].some((v) => v !== null)).length);
+    const anyFixed = part.some((b) => b.fixed.some((v) => v !== null));
     const rows = bootstrapWinRates(
-      {models: labels, benchmarks: part.map((b) => ({id: b.benchmark, scores: b.scores}))},
+      {models: labels, benchmarks: part.map((b) => ({id: b.benchmark, scores: b.scores, ...(anyFixed ? {fixed: b.fixed} : {})}))},
       {seed: labelSeed(seed, `win-rate\u0000${scope}`), resamples}
     );
     // Entries with no score in the scope are left out rather than listed without a rate.
-    rows.forEach((r, e) =>
-      counts[e] && out.push({
-        scope, label: r.model, win_rate: r.win_rate, win_rate_low: r.lower, win_rate_high: r.upper,
-        rank: r.rank, rank_low: r.rank_lower, rank_high: r.rank_upper, n_benchmarks: counts[e]
-      })
-    );
+    rows.forEach((r, e) => {
+      if (!counts[e]) return;
+      const point = points.has(r.model);
+      out.push({
+        scope, label: r.model, win_rate: r.win_rate, win_rate_low: point ? null : r.lower, win_rate_high: point ? null : r.upper,
+        rank: r.rank, rank_low: point ? null : r.rank_lower, rank_high: point ? null : r.rank_upper, n_benchmarks: counts[e], point_value: point
+      });
+    });
   }
   return out;
 }

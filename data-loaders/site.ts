@@ -35,6 +35,9 @@ import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./
 import {checkFoldersTogether} from "./runner/shard-folders.ts";
 import {notebookTableQueries} from "./site/notebook-tables.ts";
 import {runConfigured} from "./suite.ts";
+import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetting} from "./paper/comparability.ts";
+import {PUBLISHED_SOURCE, SUMMARY_INSTANCE, paperInstanceCounts, parsePublished, publishedRows, type PublishedSetting} from "./paper/published.ts";
+import {readPaperSources} from "./paper.ts";
 import {schemas, tableNames} from "./tables.ts";
 import {categories, subcategories} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
@@ -45,11 +48,17 @@ export interface SiteSource {
   run: boolean;
   /** Further result folders (e.g. imported HELM runs) shown next to the run. */
   include: string[];
+  /** The published MedHELM results ranked among the runs: "v2" (default), "v1" or false. */
+  published: PublishedSetting;
 }
 
-/** Reads the site source from the configuration (`site` field). */
-export function siteSource(spec: {site?: Partial<SiteSource>} | undefined, cwd: string): SiteSource {
-  return {run: spec?.site?.run ?? true, include: (spec?.site?.include ?? []).map((d) => resolve(cwd, d))};
+/** Reads the site source from the configuration (`site` field); `where` names the file in errors. */
+export function siteSource(spec: {site?: {run?: boolean; include?: string[]; published?: unknown}} | undefined, cwd: string, where = "configuration"): SiteSource {
+  return {
+    run: spec?.site?.run ?? true,
+    include: (spec?.site?.include ?? []).map((d) => resolve(cwd, d)),
+    published: parsePublished(spec?.site?.published, `${where}: site.published`)
+  };
 }
 
 /** Everything the site's tables are derived from. */
@@ -66,6 +75,8 @@ export interface SiteInput {
   seed: number;
   /** Bootstrap resamples (1000 by default). */
   resamples?: number;
+  /** The published MedHELM version shown as entries of source `medhelm-paper` (none by default). */
+  published?: PublishedSetting;
   log: (m: string) => void;
   /** Where warnings about the folders go (shards missing from a sharded run); `log` when absent. */
   warn?: (m: string) => void;
@@ -82,14 +93,15 @@ async function registryLogged(config: SuiteConfig, log: (m: string) => void): Pr
 export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<string, string | undefined>; log: (m: string) => void}): Promise<Uint8Array> {
   const configFile = env.MEDHELM_CONFIG;
   const config = loadConfig({cwd, env, file: configFile});
-  const source = siteSource(config.raw, cwd);
+  const source = siteSource(config.raw, cwd, config.file ?? "configuration");
   const dirs: string[] = [...source.include];
   if (source.run) {
     const {config: used} = await runConfigured({cwd, env, flags: {configFile}, log});
     dirs.unshift(used.outDir);
   }
   const files = await siteFiles({
-    dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed, log
+    dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed,
+    published: source.published, log
   });
   return zipSync(files, {level: 6});
 }
@@ -113,6 +125,7 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     const {warnings} = await checkFoldersTogether(connection, input.dirs);
     for (const warning of warnings) (input.warn ?? input.log)(`warning: ${warning}`);
     await loadResults(connection, input.dirs);
+    await loadPublished(connection, input.published ?? false);
     await createCatalogue(connection, input);
     await withholdRestrictedText(connection, input.publishRestrictedText);
     const started = Date.now();
@@ -138,6 +151,8 @@ export const shippedTables: Record<string, string> = {
   benchmarks: "run_id, benchmark",
   catalogue: "position",
   leaderboard: "benchmark, metric, label",
+  // One row per reason a cell of a run differs from the paper's setting (none: comparable).
+  comparability: "label, benchmark, kind, reason",
   win_rates: "scope, rank NULLS LAST, label",
   pair_differences: "benchmark, label_a, label_b",
   pair_disagreements: "benchmark, label_a, label_b, abs(difference) DESC, instance_id",
@@ -177,12 +192,41 @@ async function loadResults(connection: DuckDBConnection, dirs: readonly string[]
 }
 
 /**
+ * Adds the published MedHELM results of `version` to the merged result tables, as a result set of
+ * source `medhelm-paper` with one instance-less cell per model and benchmark, and records what the
+ * derivations need beside the rows: the published entries' labels and costs, and the paper's
+ * setting of each benchmark (`paper_settings`, empty when nothing is published).
+ */
+async function loadPublished(connection: DuckDBConnection, version: PublishedSetting): Promise<void> {
+  const source = version ? readPaperSources()[version] : null;
+  const published = version && source ? publishedRows(version, source) : null;
+  for (const table of tableNames) {
+    const rows = published?.tables[table] ?? [];
+    if (!rows.length) continue;
+    const columns = Object.fromEntries(schemas[table].columns.map((c) => [c.name, c.type])) as Record<string, ColumnType>;
+    await insertRows(connection, `published_${table}`, columns, rows);
+    await connection.run(`INSERT INTO ${table} (${Object.keys(columns).join(", ")}) SELECT ${Object.keys(columns).join(", ")} FROM published_${table}`);
+    await connection.run(`DROP TABLE published_${table}`);
+  }
+  await insertRows(connection, "published_labels", {run_id: "VARCHAR", model: "VARCHAR", label: "VARCHAR"}, published?.labels ?? []);
+  await insertRows(connection, "published_costs", {
+    run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
+    judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
+  }, (published?.costs ?? []) as unknown as Array<Record<string, unknown>>);
+  const counts = source ? paperInstanceCounts(source) : new Map<string, number>();
+  await insertRows(connection, "paper_settings", {version: "VARCHAR", benchmark: "VARCHAR", instances: "INTEGER"},
+    [...counts].map(([benchmark, instances]) => ({version: published!.version, benchmark, instances})));
+}
+
+/**
  * The catalogue: every MedHELM benchmark (taxonomy order) and then every other registered
  * benchmark (a team's own), with registry facts for those that have a benchmark file (and so a
  * page), plus any benchmark found only in the results.
  */
 async function createCatalogue(connection: DuckDBConnection, input: SiteInput): Promise<void> {
   const entries = catalogueWith(input.registry);
+  // Whether the published version has a result for the benchmark; null when none is shown.
+  const published = input.published ? new Set((await rowsOf(connection, `SELECT benchmark FROM paper_settings`)).map((r) => String(r.benchmark))) : null;
   const rows: Array<Record<string, unknown>> = entries.map((entry, position) => {
     const b = input.registry.find((r) => r.id === entry.id);
     const sub = subcategories.find((s) => s.id === entry.subcategory)!;
@@ -191,7 +235,7 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
       benchmark: entry.id, name: entry.name, category: cat.id, category_name: cat.name, subcategory: sub.id, subcategory_name: sub.name,
       access: entry.access, open_ended: entry.openEnded, main_metric: entry.mainMetric, registered: Boolean(b),
       data_available: b ? dataAvailable(b, input.dataDir) : false, description: b?.description ?? null, task: entry.task,
-      dataset: b?.data.dataset ?? null, license: b?.data.license ?? null, position
+      dataset: b?.data.dataset ?? null, license: b?.data.license ?? null, position, published_result: published === null ? null : published.has(entry.id)
     };
   });
   const foreign = await rowsOf(connection, `
@@ -203,13 +247,13 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
     const sub = subcategories.find((s) => s.id === f.subcategory);
     rows.push({
       ...f, name: f.name ?? f.benchmark, category_name: cat?.name ?? f.category, subcategory_name: sub?.name ?? f.subcategory,
-      open_ended: Boolean(f.open_ended), registered: false, data_available: false, position: rows.length
+      open_ended: Boolean(f.open_ended), registered: false, data_available: false, position: rows.length, published_result: published === null ? null : false
     });
   }
   await insertRows(connection, "catalogue", {
     benchmark: "VARCHAR", name: "VARCHAR", category: "VARCHAR", category_name: "VARCHAR", subcategory: "VARCHAR", subcategory_name: "VARCHAR",
     access: "VARCHAR", open_ended: "BOOLEAN", main_metric: "VARCHAR", registered: "BOOLEAN", data_available: "BOOLEAN",
-    description: "VARCHAR", task: "VARCHAR", dataset: "VARCHAR", license: "VARCHAR", position: "INTEGER"
+    description: "VARCHAR", task: "VARCHAR", dataset: "VARCHAR", license: "VARCHAR", position: "INTEGER", published_result: "BOOLEAN"
   }, rows);
 }
 
@@ -224,9 +268,9 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
         SELECT p.run_id, p.model, coalesce(r.source, 'native') AS source,
           coalesce(k.model_kind, CASE WHEN p.model LIKE 'baseline/%' THEN 'baseline' ELSE 'llm' END) AS model_kind
         FROM pairs p LEFT JOIN runs r USING (run_id) LEFT JOIN kinds k USING (run_id, model))
-    SELECT *, model || CASE WHEN model_kind = 'baseline' THEN ' (baseline)' ELSE '' END
-      || CASE WHEN source = 'native' THEN '' ELSE ' [' || source || ']' END AS label
-    FROM ided`);
+    SELECT i.*, coalesce(p.label, i.model || CASE WHEN i.model_kind = 'baseline' THEN ' (baseline)' ELSE '' END
+      || CASE WHEN i.source = 'native' THEN '' ELSE ' [' || i.source || ']' END) AS label
+    FROM ided i LEFT JOIN published_labels p USING (run_id, model)`);
   await connection.run(`CREATE TABLE labels AS SELECT label, any_value(model) AS model, any_value(source) AS source, any_value(model_kind) AS model_kind FROM entries GROUP BY label`);
   // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
   // averages and sums here and below are ordered by their own values: DuckDB's parallel
@@ -260,6 +304,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   lap("cell intervals");
 
   await deriveCosts(connection);
+  await deriveComparability(connection, input.published ?? false);
   await connection.run(`CREATE TABLE leaderboard AS
     SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
       c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
@@ -269,21 +314,25 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
       any_value(i.mde_normalized) AS mde_normalized,
       mode(${withoutQuotes("v.unscored_reason", '"…"')}) AS unscored_reason,
-      any_value(k.cost_usd) AS cost_usd, any_value(k.jury_cost_usd) AS jury_cost_usd
+      any_value(k.cost_usd) AS cost_usd, any_value(k.jury_cost_usd) AS jury_cost_usd,
+      any_value(CASE WHEN l.source = '${PUBLISHED_SOURCE}' THEN true ELSE q.comparable END) AS comparable, any_value(q.comparability) AS comparability
     FROM instance_values v
     JOIN labels l USING (label)
     JOIN catalogue c USING (benchmark)
     LEFT JOIN cell_intervals i USING (label, benchmark, metric)
     LEFT JOIN cell_costs k USING (label, benchmark)
+    LEFT JOIN cell_comparability q USING (label, benchmark)
     GROUP BY v.label, l.model, l.model_kind, l.source, v.benchmark, c.name, c.category, c.category_name, c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric`);
 
   const main = (await rowsOf(connection, `
     SELECT v.label, v.benchmark, c.category, v.instance_id, v.value_normalized AS value
     FROM instance_values v JOIN catalogue c USING (benchmark) WHERE v.is_main ORDER BY v.benchmark, v.label, v.instance_id`)) as unknown as MainValue[];
+  // Entries without instances (published results, summary-level imports) enter with fixed cells.
+  const points = new Set((await rowsOf(connection, `SELECT label FROM instance_values GROUP BY label HAVING bool_and(instance_id = '${SUMMARY_INSTANCE}')`)).map((r) => String(r.label)));
   await insertRows(connection, "win_rates_raw", {
     scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
-    rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER"
-  }, winRateRows(main, options) as unknown as Array<Record<string, unknown>>);
+    rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER", point_value: "BOOLEAN"
+  }, winRateRows(main, {...options, points}) as unknown as Array<Record<string, unknown>>);
   lap("win rates");
   await connection.run(`CREATE TABLE win_rates AS
     WITH macro AS (
@@ -291,8 +340,13 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       UNION ALL SELECT label, category AS scope, avg(value_normalized ORDER BY value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label, category)
     SELECT w.scope, coalesce((SELECT name FROM (SELECT DISTINCT category AS id, category_name AS name FROM catalogue) WHERE id = w.scope), 'All benchmarks') AS scope_name,
       w.label, l.model, l.source, l.model_kind, w.win_rate, w.win_rate_low, w.win_rate_high, w.rank, w.rank_low, w.rank_high,
-      w.n_benchmarks, m.macro_avg
-    FROM win_rates_raw w JOIN labels l USING (label) LEFT JOIN macro m USING (label, scope)`);
+      w.n_benchmarks, m.macro_avg, w.point_value,
+      CASE WHEN l.source = 'native' AND c.n > 0 THEN 'comparable on ' || c.n_comparable || ' of ' || c.n || ' benchmark' || CASE WHEN c.n = 1 THEN '' ELSE 's' END END AS comparability
+    FROM win_rates_raw w JOIN labels l USING (label) LEFT JOIN macro m USING (label, scope)
+    LEFT JOIN (
+      SELECT label, 'all' AS scope, count(comparable)::INTEGER AS n, count(*) FILTER (WHERE comparable)::INTEGER AS n_comparable FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, count(comparable)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
+    ) c USING (label, scope)`);
 
   const pairParts = await runParts<ReturnType<typeof pairComparisons>>("pairComparisons", partitionByKey(main, (r) => r.benchmark, partsFor(main.length)), options, input.log);
   const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
@@ -308,7 +362,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   // Metric agreement on open-ended benchmarks: the jury's main score is named jury_score everywhere.
   await connection.run(`CREATE TABLE metric_values AS
     SELECT v.benchmark, v.label, v.instance_id, CASE WHEN v.is_main THEN 'jury_score' ELSE v.metric END AS metric, v.value, v.value_normalized
-    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE c.open_ended AND v.value IS NOT NULL`);
+    FROM instance_values v JOIN catalogue c USING (benchmark) JOIN labels l USING (label)
+    WHERE c.open_ended AND v.value IS NOT NULL AND l.source <> '${PUBLISHED_SOURCE}'`);
   const metricRows = (await rowsOf(connection, `SELECT benchmark, label, instance_id, metric, value FROM metric_values ORDER BY benchmark, label, instance_id, metric`)) as unknown as MetricValue[];
   await insertRows(connection, "metric_correlations", correlationColumns({benchmark: "VARCHAR", metric_x: "VARCHAR", metric_y: "VARCHAR"}),
     metricCorrelations(metricRows) as unknown as Array<Record<string, unknown>>);
@@ -335,7 +390,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       count(*) FILTER (WHERE v.self_judging)::INTEGER AS n_self_judging, count(*) FILTER (WHERE v.same_vendor)::INTEGER AS n_same_vendor, v.label, l.source
     FROM verdict_units v JOIN labels l USING (label) GROUP BY ALL`);
 
-  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main`)) as unknown as MainCell[];
+  // The paper's tables of our own runs: the published entries have their own (the paper archive).
+  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main AND source <> '${PUBLISHED_SOURCE}'`)) as unknown as MainCell[];
   const entries = (await rowsOf(connection, `SELECT label, model, source, model_kind FROM labels`)) as unknown as Entry[];
   const own = ownTables(cells, entries);
   const identity = {label: "VARCHAR", source: "VARCHAR", model_kind: "VARCHAR"} as const;
@@ -351,7 +407,77 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
     FROM (SELECT benchmark, run_id, instance_id FROM instances UNION SELECT benchmark, run_id, instance_id FROM completions)`);
   await connection.run(`CREATE TABLE bench_scores AS
     SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, s.note, coalesce(ch.chunk, 0) AS chunk
-    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)`);
+    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)
+    WHERE e.source <> '${PUBLISHED_SOURCE}'`);
+}
+
+/**
+ * Comparability of every native cell (entry x benchmark) with the paper's setting: one row per
+ * reason in `comparability` and one verdict per cell in `cell_comparability` (comparable when
+ * there is no reason). Without published results nothing is compared and both tables are empty.
+ * Imported entries are not assessed: their settings are HELM's, not recorded by our runs.
+ */
+async function deriveComparability(connection: DuckDBConnection, published: PublishedSetting): Promise<void> {
+  const cells: Array<CellSetting & {source: string}> = [];
+  if (published) {
+    const runRows = await rowsOf(connection, `
+      SELECT e.label, e.model, e.model_kind, s.benchmark, s.run_id, r.seed, r.config_json, b.max_tokens, coalesce(b.open_ended, c.open_ended) AS open_ended
+      FROM (SELECT DISTINCT run_id, model, benchmark FROM scores WHERE is_main) s
+      JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) LEFT JOIN benchmarks b USING (run_id, benchmark)
+      LEFT JOIN catalogue c USING (benchmark)
+      WHERE e.source = 'native' ORDER BY e.label, s.benchmark, s.run_id`);
+    const counts = new Map((await rowsOf(connection, `
+      SELECT v.label, v.benchmark, count(DISTINCT v.instance_id)::INTEGER AS n FROM instance_values v WHERE v.is_main GROUP BY ALL`)).map((r) => [`${r.label}\u0000${r.benchmark}`, Number(r.n)]));
+    const juries = new Map((await rowsOf(connection, `
+      SELECT label, benchmark, list(DISTINCT judge ORDER BY judge) AS judges, bool_or(self_judging) AS self_judging FROM verdict_units GROUP BY ALL`)).map((r) => [`${r.label}\u0000${r.benchmark}`, r]));
+    const byCell = new Map<string, CellSetting & {source: string}>();
+    for (const r of runRows) {
+      const key = `${r.label}\u0000${r.benchmark}`;
+      let cell = byCell.get(key);
+      if (!cell) {
+        const jury = juries.get(key);
+        cell = {
+          label: String(r.label), benchmark: String(r.benchmark), model: String(r.model), model_kind: String(r.model_kind), source: "native",
+          open_ended: Boolean(r.open_ended), n_instances: counts.get(key) ?? 0,
+          judges: jury ? (jury.judges as string[]).map(String) : [], self_judging: Boolean(jury?.self_judging), runs: []
+        };
+        byCell.set(key, cell);
+        cells.push(cell);
+      }
+      cell.runs.push(runSetting(r));
+    }
+  }
+  const settings = new Map((await rowsOf(connection, `SELECT benchmark, instances FROM paper_settings`)).map((r) => [String(r.benchmark), Number(r.instances)]));
+  const reasons = cells.map((cell) => {
+    const paper: PaperSetting = {version: String(published), published: settings.has(cell.benchmark), instances: settings.get(cell.benchmark) ?? null};
+    return {cell, reasons: comparabilityReasons(cell, paper)};
+  });
+  await insertRows(connection, "comparability", {label: "VARCHAR", benchmark: "VARCHAR", kind: "VARCHAR", reason: "VARCHAR"},
+    reasons.flatMap(({cell, reasons}) => reasons.map((r) => ({label: cell.label, benchmark: cell.benchmark, kind: r.kind, reason: r.reason}))));
+  await insertRows(connection, "cell_comparability", {label: "VARCHAR", benchmark: "VARCHAR", comparable: "BOOLEAN", comparability: "VARCHAR"},
+    reasons.map(({cell, reasons}) => ({label: cell.label, benchmark: cell.benchmark, comparable: reasons.length === 0, comparability: reasons.map((r) => r.reason).join("; ") || null})));
+}
+
+/** A run's settings for one benchmark, read from its manifest (`runs.config_json`) and `benchmarks` row. */
+function runSetting(row: Record<string, unknown>): RunSetting {
+  let manifest: Record<string, unknown> = {};
+  try {
+    manifest = JSON.parse(String(row.config_json ?? "{}")) as Record<string, unknown>;
+  } catch {
+    // A manifest that is not JSON records nothing; every setting then reads as unknown.
+  }
+  const number = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const models = Array.isArray(manifest.models) ? (manifest.models as Array<Record<string, unknown>>) : [];
+  const model = models.find((m) => m && m.id === row.model);
+  return {
+    limit: number(manifest.limit),
+    seed: number(row.seed) ?? number(manifest.seed),
+    maxEvalInstances: number(manifest.maxEvalInstances),
+    helmCompat: typeof manifest.helmCompat === "boolean" ? manifest.helmCompat : null,
+    benchmarkMaxTokens: number(row.max_tokens),
+    modelMaxTokens: number(model?.maxTokens),
+    excludedSelfJudging: manifest.excludeSelfJudging === true || manifest.excludeSameVendorJudging === true
+  };
 }
 
 /** Column types of a correlation table after its key columns. */
@@ -365,7 +491,7 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
     SELECT c.run_id, e.label, c.model, e.model_kind, c.benchmark, left(r.started_at, 10) AS date,
       coalesce(sum(c.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(c.output_tokens), 0)::DOUBLE AS output_tokens,
       count(*) FILTER (WHERE c.error IS NULL AND (c.input_tokens IS NULL OR c.output_tokens IS NULL))::INTEGER AS n_missing_usage
-    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as ModelUsage[];
+    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL`)) as unknown as ModelUsage[];
   const judges = (await rowsOf(connection, `
     SELECT v.run_id, v.label, v.benchmark, v.judge, left(r.started_at, 10) AS date,
       coalesce(sum(v.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(v.output_tokens), 0)::DOUBLE AS output_tokens,
@@ -375,6 +501,8 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
     run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
     judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
   }, usageCosts(models, judges) as unknown as Array<Record<string, unknown>>);
+  // The published entries cost what MedHELM published for them (its upper-bound estimate).
+  await connection.run(`INSERT INTO usage_costs SELECT run_id, label, benchmark, input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, cost_usd, jury_cost_usd FROM published_costs`);
   // A sum with an unknown part is unknown: count(x) = count(*) tells whether every part is known.
   const known = (x: string) => `CASE WHEN count(${x}) = count(*) THEN sum(${x} ORDER BY ${x}) END`;
   await connection.run(`CREATE TABLE cell_costs AS SELECT label, benchmark, ${known("cost_usd")} AS cost_usd, ${known("jury_cost_usd")} AS jury_cost_usd FROM usage_costs GROUP BY ALL`);

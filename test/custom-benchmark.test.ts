@@ -11,6 +11,7 @@ import {tableFromIPC} from "apache-arrow";
 import {afterAll, describe, expect, it} from "vitest";
 import {baselineModel} from "../data-loaders/models/baseline.ts";
 import {parquetSink} from "../data-loaders/parquet.ts";
+import {reproducePaper} from "../data-loaders/paper.ts";
 import {loadRegistry} from "../data-loaders/registry.ts";
 import {runSuite} from "../data-loaders/run.ts";
 import {siteFiles} from "../data-loaders/site.ts";
@@ -87,6 +88,25 @@ describe("a benchmark outside MedHELM's catalogue", () => {
     const chunks = Object.keys(files).filter((f) => f.startsWith("text/ed_triage-"));
     expect(chunks.length).toBeGreaterThan(0);
     for (const f of chunks) expect(new TextDecoder().decode(files[f])).not.toContain("chest pain");
+  });
+
+  it("has no published result, and stays out of the published entries' win rates", async () => {
+    // The previous test's run of ed_triage, now beside the published MedHELM results (v2).
+    const registry = await loadRegistry(folder("ed_triage", triage));
+    const files = await siteFiles({dirs: [join(root, "results")], registry, dataDir: join(root, "data"), publishRestrictedText: false, seed: 0, resamples: 20, published: "v2", log: () => {}});
+    const rows = (name: string) => tableFromIPC(files[`${name}.arrow`]).toArray().map((r) => r.toJSON());
+    expect(rows("catalogue").find((r) => r.benchmark === "ed_triage")).toMatchObject({published_result: false});
+    expect(rows("catalogue").find((r) => r.benchmark === "pubmed_qa")).toMatchObject({published_result: true});
+    expect(rows("comparability").filter((r) => r.benchmark === "ed_triage")).toEqual([
+      {label: "baseline/first-choice (baseline)", benchmark: "ed_triage", kind: "published", reason: "no published result: the MedHELM paper (v2) has no ed_triage"}
+    ]);
+    const published = rows("win_rates").filter((r) => r.scope === "all" && r.source === "medhelm-paper");
+    const paper = reproducePaper().v2.table1;
+    expect(published).toHaveLength(9);
+    for (const r of published) {
+      expect(r.n_benchmarks).toBe(37);
+      expect(r.win_rate).toBe(paper.find((p) => p.model === r.model)!.win_rate);
+    }
   });
 
 });

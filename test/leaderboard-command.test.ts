@@ -20,7 +20,7 @@ async function run(args: string[]): Promise<{code: number; out: string}> {
 
 describe("medhelm leaderboard", () => {
   it("prints the site's win-rate table for the scope, entry by entry", async () => {
-    const {code, out} = await run(["--results", dirs.join(","), "--format", "json", "--resamples", "200", "--seed", "3"]);
+    const {code, out} = await run(["--results", dirs.join(","), "--published", "none", "--format", "json", "--resamples", "200", "--seed", "3"]);
     expect(code).toBe(0);
     const printed = JSON.parse(out) as {scope: string; seed: number; resamples: number; entries: LeaderboardRow[]};
     expect(printed).toMatchObject({scope: "all", seed: 3, resamples: 200});
@@ -38,17 +38,17 @@ describe("medhelm leaderboard", () => {
   });
 
   it("reads as a table with rank ranges and intervals, and as CSV with one row per entry", async () => {
-    const table = (await run(["--results", dirs.join(","), "--resamples", "50"])).out;
-    expect(table.split("\n")[0]).toMatch(/^Rank \(95 %\)\s+Entry\s+Source\s+Win rate\s+95 % CI\s+Macro-avg\s+Benchmarks$/);
-    expect(table).toMatch(/^1 \(1-1\)\s+fixture\/alpha\s+native\s+1\.000\s+\[1\.000, 1\.000\]\s+0\.602\s+2$/m);
+    const table = (await run(["--results", dirs.join(","), "--published", "none", "--resamples", "50"])).out;
+    expect(table.split("\n")[0]).toMatch(/^Rank \(95 %\)\s+Entry\s+Source\s+Win rate\s+95 % CI\s+Macro-avg\s+Benchmarks\s+Comparability$/);
+    expect(table).toMatch(/^1 \(1-1\)\s+fixture\/alpha\s+native\s+1\.000\s+\[1\.000, 1\.000\]\s+0\.602\s+2\s+-$/m);
     expect(table).toContain("95 % intervals from 50 bootstrap resamples of instances, seed 0.");
-    const csv = csvParse((await run(["--results", dirs.join(","), "--resamples", "50", "--format", "csv"])).out);
+    const csv = csvParse((await run(["--results", dirs.join(","), "--published", "none", "--resamples", "50", "--format", "csv"])).out);
     expect(csv.map((r) => r.label)).toEqual(["fixture/alpha", "fixture/beta", "openai/gpt-4o-2024-05-13 [helm-import]"]);
     expect(csv.columns.slice(0, 4)).toEqual(["rank", "rank_low", "rank_high", "label"]);
   });
 
   it("ranks within one category", async () => {
-    const printed = JSON.parse((await run(["--results", dirs[0], "--scope", "clinical_note_generation", "--format", "json", "--resamples", "50"])).out);
+    const printed = JSON.parse((await run(["--results", dirs[0], "--published", "none", "--scope", "clinical_note_generation", "--format", "json", "--resamples", "50"])).out);
     expect(printed.entries.map((e: LeaderboardRow) => e.label)).toEqual(["fixture/alpha", "fixture/beta"]);
   });
 

@@ -133,8 +133,11 @@ describe("model colours", () => {
     const leaderboard = await openPage(site.harness, "/", "#leaderboard-chart svg");
     const outlines = await legendOutlines(leaderboard.page, "#leaderboard-chart");
     const keys = Object.keys(outlines);
-    expect(keys).toHaveLength(6);
-    expect(new Set(Object.values(outlines)).size).toBe(keys.length);
+    // Six entries of the runs and imports, and the nine published MedHELM entries (site.published defaults to v2).
+    expect(keys).toHaveLength(15);
+    // One colour per model: the published GPT-4o and the imported HELM run of GPT-4o share one, all else differ.
+    expect(keys.filter((k) => /gpt-4o-2024-05-13|^GPT-4o \(2024-05-13\)/.test(k)).map((k) => outlines[k])).toEqual([outlines["openai/gpt-4o-2024-05-13 [helm-import]"], outlines["openai/gpt-4o-2024-05-13 [helm-import]"]]);
+    expect(new Set(Object.values(outlines)).size).toBe(keys.length - 1);
     for (const key of keys) expect(isGrey(outlines[key])).toBe(key.startsWith("baseline/"));
     expectClean(leaderboard);
     await leaderboard.page.close();

@@ -104,8 +104,8 @@ export function modelRegistry({paper = [], entries = []} = {}) {
   const keys = new Map();
   for (const model of colors.keys()) keys.set(model, {model, imported: false});
   for (const p of paper) keys.set(p.name, {model: p.model, imported: false});
-  for (const e of entries) keys.set(e.label, {model: e.model, imported: e.source != null && e.source !== "native"});
-  const known = (key) => keys.get(key) ?? {model: modelOfLabel(key), imported: / \[[^\]]+\]$/.test(key)};
+  for (const e of entries) keys.set(e.label, {model: e.model, imported: e.source != null && e.source !== "native", published: e.source === PUBLISHED_SOURCE});
+  const known = (key) => keys.get(key) ?? {model: modelOfLabel(key), imported: / \[[^\]]+\]$/.test(key), published: PUBLISHED_LABEL.test(key)};
   const color = (key) => {
     const {model} = known(key);
     // A key the site-wide list lacks still gets the same colour on every page: its hash's slot.
@@ -118,10 +118,16 @@ export function modelRegistry({paper = [], entries = []} = {}) {
     color,
     /** Whether the entry's results were imported (drawn hollow next to our own runs of the model). */
     imported: (key) => known(key).imported,
+    /** Whether the entry is a published MedHELM result (an import too: drawn hollow, point values only). */
+    published: (key) => Boolean(known(key).published),
     /** Fill of a dot or bar: the colour, or none for imported results, whose marks are outlined. */
     fill: (key) => (known(key).imported ? "none" : color(key))
   };
 }
+
+/** The source of the published MedHELM results' entries, and the mark their labels end with. */
+export const PUBLISHED_SOURCE = "medhelm-paper";
+const PUBLISHED_LABEL = / \[MedHELM paper v\d+\]$/;
 
 /** The model id inside an entry label: the label less its "(baseline)" and "[source]" marks. */
 export function modelOfLabel(label) {

@@ -24,7 +24,7 @@ export function ModelLegend(keys, colors) {
   if (keys.some((key) => colors.imported(key))) {
     const note = document.createElement("span");
     note.className = "muted";
-    note.textContent = "outlined: imported results";
+    note.textContent = keys.some((key) => colors.published?.(key)) ? "outlined: imported or published results" : "outlined: imported results";
     legend.append(note);
   }
   return legend;
