@@ -6,6 +6,21 @@ import {categories} from "./data-loaders/taxonomy.ts";
 
 const registry = await loadRegistry();
 
+// Shown at the top of every page in a browser without WebAssembly exception handling, where the
+// site's DuckDB-WASM bundle cannot start. The bytes are the smallest module with a try/catch
+// block, the test DuckDB-WASM itself uses to pick a bundle.
+const duckdbSupportNotice = `<script>
+addEventListener("DOMContentLoaded", () => {
+  const module = new Uint8Array([0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,10,8,1,6,0,6,64,25,11,11]);
+  if (typeof WebAssembly === "object" && WebAssembly.validate(module)) return;
+  const note = document.createElement("p");
+  note.id = "duckdb-unsupported";
+  note.style.cssText = "border:2px solid #b00;padding:0.5em 1em;font-weight:bold";
+  note.textContent = "This browser cannot run the site's database (DuckDB-WASM needs WebAssembly exception handling: Chrome or Edge 95, Firefox 100, Safari 15.2 or later). Tables and charts that query the results will not load; please open the site in a current browser.";
+  (document.querySelector("main") ?? document.body).prepend(note);
+});
+</script>`;
+
 // Analysis pages, listed when their Markdown file exists (pages are added one file at a time).
 const analysis = [
   {name: "Explore", path: "/explore"},
@@ -47,6 +62,9 @@ export default {
   // The default stylesheet loads a web font from a CDN; the site must make no external request.
   globalStylesheets: [],
   // DuckDB-WASM extensions are not on npm, so none are configured (pages read Arrow, not Parquet).
-  duckdb: {extensions: {json: null, parquet: null}},
+  // One bundle, EH (WebAssembly exceptions: Chrome 95, Firefox 100, Safari 15.2 and later); the
+  // MVP bundle for older browsers would add 41 MB to every site. `head` says so where EH cannot run.
+  duckdb: {platforms: {eh: true, mvp: false}, extensions: {json: null, parquet: null}},
+  head: duckdbSupportNotice,
   footer: "MedHELM Workbench: an independent re-implementation of MedHELM (arXiv 2505.23802). Baselines are labelled as such."
 };
