@@ -190,8 +190,10 @@ function writePlainPage(dist: string, dir: string): void {
     const base = readdirSync(join(npm, ...pkg.split("/").slice(0, -1))).find((d) => d.startsWith(`${pkg.split("/").at(-1)}@`));
     if (!base) throw new Error(`${pkg} is not in ${npm}`);
     const folder = join(npm, ...pkg.split("/").slice(0, -1), base);
-    const entry = readdirSync(folder).find((f) => /^_esm(\.[0-9a-f]+)?\.js$/.test(f));
-    if (!entry) throw new Error(`no _esm.js in ${folder}`);
+    // Framework names a package's bundle after its content hash (`<hash>.js`) in the package folder.
+    const entries = readdirSync(folder).filter((f) => /^(_esm|[0-9a-f]{8})\.js$/.test(f));
+    if (entries.length !== 1) throw new Error(`expected one bundle in ${folder}, found ${entries.join(", ") || "none"}`);
+    const entry = entries[0];
     return `/_npm/${pkg.split("/").slice(0, -1).concat(base).join("/")}/${entry}`;
   };
   const duckdbDir = join(npm, "@duckdb", readdirSync(join(npm, "@duckdb")).find((d) => d.startsWith("duckdb-wasm@"))!);
