@@ -8,8 +8,8 @@
  * Pages stay fast by reading only what they show: small aggregated tables for the leaderboard
  * and the analysis pages, one instance-level score file per benchmark (`bench/<id>.arrow.gz`) for
  * its page, and the long text (prompts, outputs, gold answers, judge explanations) in a few
- * gzip-compressed chunk files per benchmark (`text/<id>-<k>.json.gz`) that the drill-down fetches when an instance
- * is opened. Framework copies only the archive members a page references into the built site.
+ * gzip-compressed chunk files per benchmark (`text/<id>-<k>.json.gz`) that the drill-down
+ * fetches when an instance is opened. Framework copies only the archive members a page references into the built site.
  *
  * Publishing: instance text of gated and private benchmarks is removed from the merged result
  * tables before anything is derived, unless the configuration sets `publishRestrictedText`, so
@@ -22,10 +22,10 @@ import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {gzipSync, zipSync} from "fflate";
 import {queryToArrowIPC} from "./arrow.ts";
+import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "./bootstrap.ts";
 import {loadConfig} from "./config.ts";
 import {insertRows, rowsOf, type ColumnType} from "./duckdb-rows.ts";
 import {memoryConnection, sqlString} from "./parquet.ts";
-import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "./bootstrap.ts";
 import {seeded} from "./random.ts";
 import {catalogueWith, dataAvailable, loadRegistry} from "./registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./site-costs.ts";
@@ -37,10 +37,10 @@ import {
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
 import {cachedGroups, directoryStatsCache, type StatsCache} from "./site/stats-cache.ts";
 import {runConfigured} from "./suite.ts";
-import {meanWinRates} from "./winrate.ts";
 import {schemas, tableNames} from "./tables.ts";
 import {categories, subcategories} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
+import {meanWinRates} from "./winrate.ts";
 
 /** Where the site's results come from. */
 export interface SiteSource {
