@@ -62,9 +62,11 @@ export default {
   // The default stylesheet loads a web font from a CDN; the site must make no external request.
   globalStylesheets: [],
   // DuckDB-WASM extensions are not on npm, so none are configured (pages read Arrow, not Parquet).
-  // One bundle, EH (WebAssembly exceptions: Chrome 95, Firefox 100, Safari 15.2 and later); the
-  // MVP bundle for older browsers would add 41 MB to every site. `head` says so where EH cannot run.
-  duckdb: {platforms: {eh: true, mvp: false}, extensions: {json: null, parquet: null}},
+  // Only the EH bundle is published (WebAssembly exceptions: Chrome 95, Firefox 100, Safari 15.2
+  // and later); the MVP files are empty placeholders (scripts/vendor-npm.mjs), and `head` tells
+  // readers of older browsers why queries cannot run. Both platforms stay configured: with MVP
+  // turned off, Framework 1.13's client fails looking up the missing bundle.
+  duckdb: {extensions: {json: null, parquet: null}},
   head: duckdbSupportNotice,
   footer: "MedHELM Workbench: an independent re-implementation of MedHELM (arXiv 2505.23802). Baselines are labelled as such."
 };

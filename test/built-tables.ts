@@ -12,14 +12,14 @@ import {startHarness, type Harness} from "./browser.ts";
 import {ensureSite} from "./site-build.ts";
 
 /**
- * The rows of `<name>.arrow` (or of the compressed `<name>.arrow.gz`) in the built site under
- * `dist` (a folder such as `bench` may prefix the name).
+ * The rows of `<name>.arrow` (or of the compressed `<name>.arrow.gz`, which Framework names
+ * `<name>.arrow.<hash>.gz`) in the built site under `dist` (a folder such as `bench` may prefix the name).
  */
 export function builtTable(dist: string, name: string): Array<Record<string, unknown>> {
   const slash = name.lastIndexOf("/");
   const dir = join(dist, "_file", "data", "suite", name.slice(0, slash + 1));
   const base = name.slice(slash + 1);
-  const file = readdirSync(dir).find((f) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.[0-9a-f]{8}\\.arrow(\\.gz)?$`).test(f));
+  const file = readdirSync(dir).find((f) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\.[0-9a-f]{8}\\.arrow|\\.arrow\\.[0-9a-f]{8}\\.gz)$`).test(f));
   if (!file) throw new Error(`built site lacks ${name}.arrow in ${dir}`);
   const bytes = readFileSync(join(dir, file));
   return tableFromIPC(file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toArray().map((row) => row.toJSON() as Record<string, unknown>);
