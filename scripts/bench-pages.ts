@@ -13,7 +13,7 @@
  *   in the DOM, over 12 slicing interactions (metric and access tier);
  * - `dist_mb`: size of the built site;
  * - `build_s` and `build_peak_rss_mb`: a cold build (no loader cache, no statistics cache) and the
- *   peak resident memory of its process tree (sampled from /proc); `build_cpu_s` is its CPU time
+ *   peak resident memory of its process tree (sampled from /proc once a second); `build_cpu_s` is its CPU time
  *   (user + system of every process, from GNU time), which other load on a shared machine
  *   changes much less than the wall time;
  * - `incremental_build_s`: a second build after adding a run of one more model, which reuses the
@@ -112,7 +112,8 @@ export async function buildSite(config: string, out: string, {statsCache, cold =
     let log = "";
     child.stdout.on("data", (d) => (log += d));
     child.stderr.on("data", (d) => (log += d));
-    const sampler = setInterval(() => (peak = Math.max(peak, groupRss(child.pid!))), 250);
+    // Once a second: reading every /proc entry is not free on a busy machine, and the peaks of a build last longer.
+    const sampler = setInterval(() => (peak = Math.max(peak, groupRss(child.pid!))), 1000);
     try {
       const code = await new Promise<number | null>((done, fail) => child.once("error", fail).once("close", done));
       if (code !== 0) throw new Error(`site build failed (exit ${code}):\n${log.slice(-4000)}`);
