@@ -8,6 +8,21 @@ import {categories} from "./data-loaders/taxonomy.ts";
 // The config's benchmarkDirs add a team's own benchmarks; files that fail to load are reported by `medhelm list` and the site's data loader.
 const {benchmarks: registry} = await projectRegistry(loadConfig({cwd: process.cwd(), env: process.env, file: process.env.MEDHELM_CONFIG}));
 
+// Shown at the top of every page in a browser without WebAssembly exception handling, where the
+// site's DuckDB-WASM bundle cannot start. The bytes are the smallest module with a try/catch
+// block, the test DuckDB-WASM itself uses to pick a bundle.
+const duckdbSupportNotice = `<script>
+addEventListener("DOMContentLoaded", () => {
+  const module = new Uint8Array([0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,10,8,1,6,0,6,64,25,11,11]);
+  if (typeof WebAssembly === "object" && WebAssembly.validate(module)) return;
+  const note = document.createElement("p");
+  note.id = "duckdb-unsupported";
+  note.style.cssText = "border:2px solid #b00;padding:0.5em 1em;font-weight:bold";
+  note.textContent = "This browser cannot run the site's database (DuckDB-WASM needs WebAssembly exception handling: Chrome or Edge 95, Firefox 100, Safari 15.2 or later). Tables and charts that query the results will not load; please open the site in a current browser.";
+  (document.querySelector("main") ?? document.body).prepend(note);
+});
+</script>`;
+
 // Analysis pages, listed when their Markdown file exists (pages are added one file at a time).
 const analysis = [
   {name: "Explore", path: "/explore"},
@@ -52,11 +67,16 @@ export default {
   dynamicPaths: registry.map((b) => `/benchmarks/${b.id}`),
   search: false,
   // Browsers ask for /favicon.ico when a page names no icon, and every page then logged a 404; an
-  // inline icon (a white cross on a blue square) needs no file and no request.
-  head: `<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${encodeURIComponent(favicon)}">`,
+  // inline icon (a white cross on a blue square) needs no file and no request. The DuckDB notice
+  // follows it (see `duckdb` below).
+  head: `<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${encodeURIComponent(favicon)}">\n${duckdbSupportNotice}`,
   // The default stylesheet loads a web font from a CDN; the site must make no external request.
   globalStylesheets: [],
   // DuckDB-WASM extensions are not on npm, so none are configured (pages read Arrow, not Parquet).
+  // Only the EH bundle is published (WebAssembly exceptions: Chrome 95, Firefox 100, Safari 15.2
+  // and later); the MVP files are empty placeholders (scripts/vendor-npm.mjs), and `head` tells
+  // readers of older browsers why queries cannot run. Both platforms stay configured: with MVP
+  // turned off, Framework 1.13's client fails looking up the missing bundle.
   duckdb: {extensions: {json: null, parquet: null}},
   footer: "MedHELM Workbench: an independent re-implementation of MedHELM (arXiv 2505.23802). Baselines are labelled as such."
 };

@@ -40,7 +40,9 @@ export async function queryToArrowIPC(connection: DuckDBConnection, sql: string)
   names.forEach((name, i) => {
     const values = (columns[i] ?? []).map((v) => (typeof v === "bigint" ? Number(v) : v));
     const plain = arrowType(types[i], name);
-    const type = plain instanceof Utf8 && dictionaryWorthy(values) ? new Dictionary(new Utf8(), new Int32()) : plain;
+    // The dictionary id is the column's position: apache-arrow otherwise numbers dictionaries from
+    // a process-wide counter, and the same table written twice in one process would differ in bytes.
+    const type = plain instanceof Utf8 && dictionaryWorthy(values) ? new Dictionary(new Utf8(), new Int32(), i) : plain;
     vectors[name] = vectorFromArray(values as never[], type) as Vector;
   });
   return tableToIPC(new Table(vectors), "stream");

@@ -9,7 +9,7 @@
  * runs, ...), named by its `label`. Instance-level values of one entry are already averaged over
  * the runs that evaluated the same instance.
  */
-import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap} from "./bootstrap.ts";
+import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll, type PairedComparison} from "./bootstrap.ts";
 import {kendallTauB, pearson, spearman} from "./correlation.ts";
 import {krippendorffAlpha} from "./krippendorff.ts";
 import {categoryScores, categoryWinRates, subcategoryScores, summaryTable, type ScoreGrid} from "./leaderboard.ts";
@@ -231,7 +231,10 @@ export interface PairDisagreement {
 /**
  * Paired bootstrap comparisons of every pair of entries (A before B alphabetically) on every
  * benchmark where both scored at least two shared instances, and the `top` instances of each pair where their
- * scores differ most (largest absolute difference, ties by instance id).
+ * scores differ most (largest absolute difference, ties by instance id). Entries scored on every
+ * instance of a benchmark share one set of resamples (`pairedBootstrapAll`, seeded by the
+ * benchmark), which keeps a leaderboard of dozens of entries affordable; a pair where either
+ * entry misses an instance is resampled on its own shared instances (seeded by the pair).
  */
 export function pairComparisons(values: readonly MainValue[], options: SiteStatsOptions & {top?: number} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
   const {seed = 0, resamples = 1000, top = 10} = options;
@@ -239,6 +242,13 @@ export function pairComparisons(values: readonly MainValue[], options: SiteStats
   const differences: PairDifference[] = [];
   const disagreements: PairDisagreement[] = [];
   for (const b of alignBenchmarks(values, labels)) {
+    const complete = b.scores.map((column) => column.length >= 2 && column.every((x) => x !== null));
+    const completeIndex = new Map<number, number>();
+    complete.forEach((full, e) => full && completeIndex.set(e, completeIndex.size));
+    const sharedRuns = pairedBootstrapAll(b.scores.filter((_, e) => complete[e]) as number[][], {seed: labelSeed(seed, `pairs\u0000${b.benchmark}`), resamples});
+    const q = completeIndex.size;
+    // Position of the pair (i, j), i < j, of complete columns in pairedBootstrapAll's order.
+    const sharedRun = (i: number, j: number): PairedComparison => sharedRuns[i * q - (i * (i + 1)) / 2 + (j - i - 1)];
     for (let i = 0; i < labels.length; i++) {
       for (let j = i + 1; j < labels.length; j++) {
         const a = b.scores[i];
@@ -247,7 +257,9 @@ export function pairComparisons(values: readonly MainValue[], options: SiteStats
         // A single shared instance cannot be resampled into an interval or a p-value.
         if (shared.length < 2) continue;
         const key = `${b.benchmark}\u0000${labels[i]}\u0000${labels[j]}`;
-        const cmp = pairedBootstrap(a, c, {seed: labelSeed(seed, key), resamples});
+        const cmp = complete[i] && complete[j]
+          ? sharedRun(completeIndex.get(i)!, completeIndex.get(j)!)
+          : pairedBootstrap(a, c, {seed: labelSeed(seed, key), resamples});
         differences.push({
           benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], n: cmp.n,
           difference: cmp.difference, difference_low: cmp.lower, difference_high: cmp.upper, p_value: cmp.p_value

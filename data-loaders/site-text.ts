@@ -2,9 +2,10 @@
  * Instance text on the site, and keeping restricted text off it. `withholdRestrictedText` removes
  * the text of gated and private benchmarks from the merged result tables before anything is
  * derived (unless the configuration allows publishing it); `textChunks` packs one benchmark's
- * text into a few JSON files that the instance drill-down fetches when an instance is opened.
+ * text into a few compressed JSON files that the instance drill-down fetches when an instance is opened.
  */
 import type {DuckDBConnection} from "@duckdb/node-api";
+import {gzipSync} from "fflate";
 import {rowsOf} from "./duckdb-rows.ts";
 import {sqlString} from "./parquet.ts";
 
@@ -37,7 +38,7 @@ export async function withholdRestrictedText(connection: DuckDBConnection, allow
 }
 
 /**
- * The text of one benchmark's instances in `TEXT_CHUNKS` JSON files (`text/<id>-<k>.json`), each
+ * The text of one benchmark's instances in `TEXT_CHUNKS` gzip-compressed JSON files (`text/<id>-<k>.json.gz`), each
  * holding the instances of its chunk with every entry's output and every judge's verdict. Every
  * chunk file exists, empty or not, because pages reference them by name.
  */
@@ -67,7 +68,9 @@ export async function textChunks(connection: DuckDBConnection, benchmark: string
       benchmark, access: info.access ?? null, restricted: info.restricted, text_published: allow || !info.restricted,
       instances: instances[k], completions: completions[k], verdicts: verdicts[k]
     };
-    files[`text/${benchmark}-${k}.json`] = new TextEncoder().encode(JSON.stringify(body));
+    // Compressed (JSON of many similar rows shrinks about tenfold); the page unpacks it with the
+    // browser's DecompressionStream. mtime 0 keeps two builds of the same data byte-identical.
+    files[`text/${benchmark}-${k}.json.gz`] = gzipSync(new TextEncoder().encode(JSON.stringify(body)), {level: 6, mtime: 0});
   }
   return files;
 }

@@ -2,13 +2,14 @@
  * The site's data: runs the configured suite (cached) or reads existing result folders, then
  * derives the tables the pages query and packs everything into one zip (one loader, so the suite
  * runs once per build). Tables are shipped twice: Arrow IPC for the browser, which reads it
- * without DuckDB extensions, and Parquet for downloads.
+ * without DuckDB extensions (the large per-benchmark score tables gzip-compressed), and Parquet
+ * for downloads.
  *
  * Pages stay fast by reading only what they show: small aggregated tables for the leaderboard
- * and the analysis pages, one instance-level score file per benchmark (`bench/<id>.arrow`) for
+ * and the analysis pages, one instance-level score file per benchmark (`bench/<id>.arrow.gz`) for
  * its page, and the long text (prompts, outputs, gold answers, judge explanations) in a few
- * chunk files per benchmark (`text/<id>-<k>.json`) that the drill-down fetches when an instance
- * is opened. Framework copies only the archive members a page references into the built site.
+ * gzip-compressed chunk files per benchmark (`text/<id>-<k>.json.gz`) that the drill-down
+ * fetches when an instance is opened. Framework copies only the archive members a page references into the built site.
  *
  * Publishing: instance text of gated and private benchmarks is removed from the merged result
  * tables before anything is derived, unless the configuration sets `publishRestrictedText`, so
@@ -19,21 +20,24 @@ import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {zipSync} from "fflate";
+import {gzipSync, zipSync} from "fflate";
 import {queryToArrowIPC} from "./arrow.ts";
+import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "./bootstrap.ts";
 import {loadConfig, type SuiteConfig} from "./config.ts";
 import {insertRows, rowsOf, type ColumnType} from "./duckdb-rows.ts";
 import {memoryConnection, sqlString} from "./parquet.ts";
+import {seeded} from "./random.ts";
 import {catalogueWith, dataAvailable, projectRegistry} from "./registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./site-costs.ts";
 import {partitionByKey, partsFor, runParts} from "./site-parallel.ts";
 import {
-  judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, winRateRows, type pairComparisons,
+  cellIntervals, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./site-stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./site-text.ts";
 import {checkFoldersTogether} from "./runner/shard-folders.ts";
 import {notebookTableQueries} from "./site/notebook-tables.ts";
+import {cachedGroups, directoryStatsCache, type StatsCache} from "./site/stats-cache.ts";
 import {runConfigured} from "./suite.ts";
 import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetting} from "./paper/comparability.ts";
 import {PUBLISHED_SOURCE, SUMMARY_INSTANCE, paperInstanceCounts, parsePublished, publishedRows, type PublishedSetting} from "./paper/published.ts";
@@ -41,6 +45,7 @@ import {readPaperSources} from "./paper.ts";
 import {schemas, tableNames} from "./tables.ts";
 import {categories, subcategories} from "./taxonomy.ts";
 import type {Benchmark} from "./types.ts";
+import {meanWinRates} from "./winrate.ts";
 
 /** Where the site's results come from. */
 export interface SiteSource {
@@ -77,6 +82,8 @@ export interface SiteInput {
   resamples?: number;
   /** The published MedHELM version shown as entries of source `medhelm-paper` (none by default). */
   published?: PublishedSetting;
+  /** Directory of the statistics cache (see site/stats-cache.ts); none: everything is computed. */
+  statsCache?: string;
   log: (m: string) => void;
   /** Where warnings about the folders go (shards missing from a sharded run); `log` when absent. */
   warn?: (m: string) => void;
@@ -101,9 +108,11 @@ export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<str
   }
   const files = await siteFiles({
     dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed,
-    published: source.published, log
+    published: source.published, log, statsCache: resolve(cwd, env.MEDHELM_STATS_CACHE ?? join(".medhelm", "site-stats-cache"))
   });
-  return zipSync(files, {level: 6});
+  // Stored, not deflated: the archive is only Framework's intermediate (it copies the members a
+  // page references), and its largest members are compressed already.
+  return zipSync(files, {level: 0});
 }
 
 /** The files of the site archive, by path inside the zip. */
@@ -114,8 +123,12 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
   const {connection, close} = await memoryConnection();
   const tmp = await mkdtemp(join(tmpdir(), "medhelm-site-"));
   const files: Record<string, Uint8Array> = {};
-  const ship = async (name: string, sql: string) => {
-    files[`${name}.arrow`] = await queryToArrowIPC(connection, sql);
+  // `packed` tables (a benchmark's instance-level scores, by far the largest) go to the pages
+  // gzip-compressed (`.arrow.gz`, unpacked by src/components/packed.js): about a fifth of the bytes.
+  const ship = async (name: string, sql: string, packed = false) => {
+    const arrow = await queryToArrowIPC(connection, sql);
+    if (packed) files[`${name}.arrow.gz`] = gzipSync(arrow, {level: 6, mtime: 0});
+    else files[`${name}.arrow`] = arrow;
     const parquet = join(tmp, "table.parquet");
     await connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
     files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
@@ -129,13 +142,15 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await createCatalogue(connection, input);
     await withholdRestrictedText(connection, input.publishRestrictedText);
     const started = Date.now();
-    await deriveTables(connection, input);
-    input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const cache = directoryStatsCache(input.statsCache ?? null, statisticsCode());
+    await deriveTables(connection, input, cache);
+    cache.save();
+    input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s (statistics cache: ${cache.stats.hits} hits, ${cache.stats.misses} misses)`);
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
     for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
     for (const b of input.registry) {
-      await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`);
+      await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`, true);
       Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
     }
   } finally {
@@ -258,7 +273,7 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
 }
 
 /** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
-async function deriveTables(connection: DuckDBConnection, input: SiteInput): Promise<void> {
+async function deriveTables(connection: DuckDBConnection, input: SiteInput, cache: StatsCache): Promise<void> {
   const options = {seed: input.seed, resamples: input.resamples ?? 1000};
   // An entry is a model from one source; its label carries the baseline and source marks.
   await connection.run(`CREATE TABLE entries AS
@@ -300,7 +315,11 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   await insertRows(connection, "cell_intervals", {
     label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
     ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
-  }, (await runParts<CellInterval[]>("cellIntervals", partitionByKey(values, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(values.length)), options, input.log)).flat() as unknown as Array<Record<string, unknown>>);
+  }, [...(await cachedGroups(cache, "cell-intervals", groupsOf(values, (r) => r.label), [options], async (missing) => {
+    const rows = [...missing.values()].flat();
+    const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(rows.length)), options, input.log)).flat();
+    return groupsOf(cells, (c) => c.label);
+  }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
   lap("cell intervals");
 
   await deriveCosts(connection);
@@ -332,7 +351,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
   await insertRows(connection, "win_rates_raw", {
     scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
     rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER", point_value: "BOOLEAN"
-  }, winRateRows(main, {...options, points}) as unknown as Array<Record<string, unknown>>);
+  }, (await cachedGroups(cache, "win-rates", new Map([["all", main]]), [options, [...points].sort()], async (all) => new Map([["all", winRateRows(all.get("all")!, {...options, points})]]), [])).get("all")! as unknown as Array<Record<string, unknown>>);
   lap("win rates");
   await connection.run(`CREATE TABLE win_rates AS
     WITH macro AS (
@@ -348,7 +367,14 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput): Pro
       UNION ALL SELECT label, category AS scope, count(comparable)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
     ) c USING (label, scope)`);
 
-  const pairParts = await runParts<ReturnType<typeof pairComparisons>>("pairComparisons", partitionByKey(main, (r) => r.benchmark, partsFor(main.length)), options, input.log);
+  type Pairs = ReturnType<typeof pairComparisons>;
+  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupsOf(main, (r) => r.benchmark), [options], async (missing) => {
+    const rows = [...missing.values()].flat();
+    const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), options, input.log);
+    const differences = groupsOf(parts.flatMap((p) => p.differences), (d) => d.benchmark);
+    const disagreements = groupsOf(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
+    return new Map([...missing.keys()].map((b) => [b, {differences: differences.get(b) ?? [], disagreements: disagreements.get(b) ?? []}]));
+  }, {differences: [], disagreements: []} as Pairs)).values()];
   const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
   lap("paired comparisons");
   await insertRows(connection, "pair_differences_raw", {
@@ -516,4 +542,25 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
       sum(u.judge_input_tokens) AS judge_input_tokens, sum(u.judge_output_tokens) AS judge_output_tokens,
       ${known("u.cost_usd")} AS cost_usd, ${known("u.jury_cost_usd")} AS jury_cost_usd
     FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
+}
+
+/**
+ * The source text of the cached statistics and what they call, part of every cache key: editing
+ * any of these functions invalidates their cached results without a manual version bump.
+ */
+function statisticsCode(): string {
+  return [cellIntervals, winRateRows, pairComparisons, bootstrapMeanCi, bootstrapWinRates, pairedBootstrap, pairedBootstrapAll, minimumDetectableEffect, meanWinRates, seeded, labelSeed]
+    .map((f) => f.toString()).join("\n");
+}
+
+/** Items grouped by a string key, in first-appearance order. */
+function groupsOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

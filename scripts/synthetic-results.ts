@@ -155,15 +155,25 @@ export function writeSyntheticRun(plan: SyntheticPlan, sink: TableSink): Record<
   return counts;
 }
 
-/** The full-suite plan: 37 benchmarks x 12 models (nine from the paper, two more, one baseline). */
-export function fullSuitePlan(seed = 0): SyntheticPlan {
+/**
+ * The full-suite plan: 37 benchmarks x `models` models (12 by default: nine from the paper, two
+ * more, one baseline). Larger suites repeat the eleven LLMs as further versions (`-v2`, `-v3`, ...),
+ * each copy's ability shifted by a small step, so a leaderboard of any size has distinct entries.
+ */
+export function fullSuitePlan(seed = 0, modelCount = 12): SyntheticPlan {
+  if (!Number.isInteger(modelCount) || modelCount < 2) throw new Error(`model count must be an integer of at least 2 (one LLM and the baseline), got ${modelCount}`);
   const random = seededFor(seed, "synthetic-plan");
-  const models: SyntheticPlan["models"] = [
+  const llms = [
     ["deepseek-ai/deepseek-r1", 1.2], ["openai/o3-mini-2025-01-31", 1.1], ["anthropic/claude-3-7-sonnet-20250219", 1.0],
     ["anthropic/claude-3-5-sonnet-20241022", 0.9], ["openai/gpt-4o-2024-05-13", 0.85], ["google/gemini-2.0-flash-001", 0.8],
     ["openai/gpt-4o-mini-2024-07-18", 0.6], ["meta/llama-3.3-70b-instruct", 0.6], ["google/gemini-1.5-pro-001", 0.7],
     ["synthetic/model-a", 0.3], ["synthetic/model-b", 0.0]
-  ].map(([id, ability]) => ({id: id as string, kind: "llm" as const, ability: ability as number}));
+  ] as const;
+  const models: SyntheticPlan["models"] = Array.from({length: modelCount - 1}, (_, i) => {
+    const [id, ability] = llms[i % llms.length];
+    const copy = Math.floor(i / llms.length);
+    return copy ? {id: `${id}-v${copy + 1}`, kind: "llm" as const, ability: ability + 0.13 * copy * (copy % 2 ? -1 : 1)} : {id, kind: "llm" as const, ability};
+  });
   models.push({id: "baseline/random-choice", kind: "baseline", ability: -1.5});
   return {
     runId: `synthetic-${seed}`, source: "synthetic", startedAt: "2025-06-01T00:00:00.000Z", seed, models,
@@ -212,10 +222,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const [name, plan] of Object.entries(fixturePlans())) console.log(name, JSON.stringify(await writePlan(plan, join(root, name))));
   } else if (args[0] && !args[0].startsWith("-")) {
     const started = Date.now();
-    const counts = await writePlan(fullSuitePlan(), resolve(args[0]));
+    const i = args.indexOf("--models");
+    const counts = await writePlan(fullSuitePlan(0, i >= 0 ? Number(args[i + 1]) : 12), resolve(args[0]));
     console.log(JSON.stringify({...counts, seconds: (Date.now() - started) / 1000}));
   } else {
-    console.error("usage: tsx scripts/synthetic-results.ts <dir> | --fixtures");
+    console.error("usage: tsx scripts/synthetic-results.ts <dir> [--models N] | --fixtures");
     process.exit(2);
   }
 }

@@ -4,6 +4,7 @@ import {
   bootstrapWinRates,
   minimumDetectableEffect,
   pairedBootstrap,
+  pairedBootstrapAll,
   quantile,
   ranks,
   type InstanceScores
@@ -122,6 +123,26 @@ describe("pairedBootstrap", () => {
     expect(pairedBootstrap(noisy, other, {seed: 5})).toEqual(pairedBootstrap(noisy, other, {seed: 5}));
     expect(() => pairedBootstrap([1, 2], [1])).toThrow("paired scores differ in length: 2 vs 1");
   });
+
+describe("pairedBootstrapAll", () => {
+  const columns = [
+    [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0],
+    [0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0],
+    [1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0],
+    [0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1]
+  ];
+
+  it("gives every pair of integer scores exactly what pairedBootstrap gives it with the same seed", () => {
+    const all = pairedBootstrapAll(columns, {seed: 9, resamples: 300});
+    const expected = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]].map(([i, j]) => pairedBootstrap(columns[i], columns[j], {seed: 9, resamples: 300}));
+    expect(all).toEqual(expected);
+  });
+
+  it("returns nothing for one column and rejects columns of different lengths", () => {
+    expect(pairedBootstrapAll([columns[0]])).toEqual([]);
+    expect(() => pairedBootstrapAll([[1, 0], [1]])).toThrow("paired scores differ in length: 1 vs 2 (column 1)");
+  });
+});
 });
 
 describe("minimumDetectableEffect", () => {

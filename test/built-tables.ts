@@ -6,18 +6,23 @@ import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
+import {gunzipSync} from "fflate";
 import {afterAll, beforeAll} from "vitest";
 import {startHarness, type Harness} from "./browser.ts";
 import {ensureSite} from "./site-build.ts";
 
-/** The rows of `<name>.arrow` in the built site under `dist` (a folder such as `bench` may prefix the name). */
+/**
+ * The rows of `<name>.arrow` (or of the compressed `<name>.arrow.gz`, which Framework names
+ * `<name>.arrow.<hash>.gz`) in the built site under `dist` (a folder such as `bench` may prefix the name).
+ */
 export function builtTable(dist: string, name: string): Array<Record<string, unknown>> {
   const slash = name.lastIndexOf("/");
   const dir = join(dist, "_file", "data", "suite", name.slice(0, slash + 1));
   const base = name.slice(slash + 1);
-  const file = readdirSync(dir).find((f) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.[0-9a-f]{8}\\.arrow$`).test(f));
+  const file = readdirSync(dir).find((f) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\.[0-9a-f]{8}\\.arrow|\\.arrow\\.[0-9a-f]{8}\\.gz)$`).test(f));
   if (!file) throw new Error(`built site lacks ${name}.arrow in ${dir}`);
-  return tableFromIPC(readFileSync(join(dir, file))).toArray().map((row) => row.toJSON() as Record<string, unknown>);
+  const bytes = readFileSync(join(dir, file));
+  return tableFromIPC(file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toArray().map((row) => row.toJSON() as Record<string, unknown>);
 }
 
 /**

@@ -8,7 +8,7 @@
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
-import {unzipSync} from "fflate";
+import {gunzipSync, unzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {siteFiles} from "../data-loaders/site.ts";
 import type {Benchmark} from "../data-loaders/types.ts";
@@ -30,9 +30,11 @@ function walk(dir: string): string[] {
 
 /**
  * Whether `bytes` (a file named `name`) contains `needle`: raw bytes for text, Arrow and JSON;
- * zip members recursively; Parquet (zstd-compressed pages) decoded by DuckDB, every column as text.
+ * gzip files (compressed tables and text chunks) and zip members unpacked first; Parquet
+ * (zstd-compressed pages) decoded by DuckDB, every column as text.
  */
 async function contains(name: string, bytes: Uint8Array, needle: string): Promise<boolean> {
+  if (name.endsWith(".gz")) return contains(name.slice(0, -3), gunzipSync(bytes), needle);
   if (name.endsWith(".zip")) {
     for (const [member, data] of Object.entries(unzipSync(bytes))) if (await contains(member, data, needle)) return true;
     return false;
@@ -95,7 +97,7 @@ describe("publishing restricted benchmarks", () => {
     const input = {dirs: [fixture], registry: stubRegistry(["aci_bench", "mimic_rrs"]), dataDir: tmpdir(), seed: 0, resamples: 50, log: () => {}};
     const withheld = await siteFiles({...input, publishRestrictedText: false});
     for (const [name, bytes] of Object.entries(withheld)) expect(await contains(name, bytes, CANARY), name).toBe(false);
-    const chunk = JSON.parse(Buffer.from(withheld["text/mimic_rrs-0.json"]).toString("utf8"));
+    const chunk = JSON.parse(Buffer.from(gunzipSync(withheld["text/mimic_rrs-0.json.gz"])).toString("utf8"));
     expect(chunk).toMatchObject({access: "gated", restricted: true, text_published: false});
     // The structure of each answer survives without its text: who answered, token counts, verdict scores.
     expect(chunk.instances).toHaveLength(1);
@@ -106,7 +108,7 @@ describe("publishing restricted benchmarks", () => {
     expect(chunk.verdicts.length).toBeGreaterThan(0);
     expect(chunk.verdicts.every((v: {explanation: unknown}) => v.explanation === null)).toBe(true);
     // Public text is untouched.
-    expect(Buffer.from(withheld["text/aci_bench-0.json"]).toString("utf8")).toMatch(/"input_text":"[A-Z]/);
+    expect(Buffer.from(gunzipSync(withheld["text/aci_bench-0.json.gz"])).toString("utf8")).toMatch(/"input_text":"[A-Z]/);
 
     const published = await siteFiles({...input, publishRestrictedText: true});
     const leaked = [];

@@ -4,6 +4,7 @@
  * offline baselines on a limited run plus the fixture runs under test/fixtures/site-include/),
  * serve it on 127.0.0.1 and drive Debian's Chromium.
  */
+import {gunzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {DataType, tableFromIPC} from "apache-arrow";
 import {bootstrapMeanCi} from "../data-loaders/bootstrap.ts";
@@ -287,7 +288,7 @@ describe("result folders from older versions", () => {
     expect(columns.map((c) => c.column_name)).not.toContain("note");
     const registry = selectBenchmarks(await loadRegistry(), ["aci_bench"]);
     const files = await siteFiles({dirs: [dir], registry, dataDir: "data", publishRestrictedText: false, seed: 0, resamples: 20, log: () => {}});
-    const table = tableFromIPC(files["bench/aci_bench.arrow"]);
+    const table = tableFromIPC(gunzipSync(files["bench/aci_bench.arrow.gz"]));
     expect(table.numRows).toBeGreaterThan(0);
     expect(table.getChild("note")!.nullCount).toBe(table.numRows);
   });
