@@ -1,9 +1,9 @@
 // Site configuration. Navigation and the per-benchmark pages come from the benchmark registry,
 // so a new file in benchmarks/ appears on the site with no edit here.
 import {existsSync} from "node:fs";
-import {loadConfig} from "./data-loaders/config.ts";
-import {projectRegistry} from "./data-loaders/registry.ts";
-import {categories} from "./data-loaders/taxonomy.ts";
+import {loadConfig} from "./data-loaders/runner/config.ts";
+import {projectRegistry} from "./data-loaders/benchmark/registry.ts";
+import {categories} from "./data-loaders/benchmark/taxonomy.ts";
 
 // The config's benchmarkDirs add a team's own benchmarks; files that fail to load are reported by `medhelm list` and the site's data loader.
 const {benchmarks: registry} = await projectRegistry(loadConfig({cwd: process.cwd(), env: process.env, file: process.env.MEDHELM_CONFIG}));

@@ -7,10 +7,10 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILES = ["clinicalnlp_taskB_test1_full.json", "clinicalnlp_taskC_test2_full.json", "clef_taskC_test3_full.json"];
 

@@ -6,9 +6,9 @@
  * required format as the judges' input (no gold response, so no ROUGE or BERTScore).
  */
 import {join} from "node:path";
-import {readDelimited, requiredField} from "../data-loaders/csv.ts";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
+import {readDelimited, requiredField} from "../data-loaders/formats/csv.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
 
 const FILE = "data.csv";
 const COLUMN = "MO Note";

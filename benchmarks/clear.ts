@@ -6,12 +6,12 @@
  * condition is a sub-run capped at 100 notes and the benchmark score is the mean over conditions.
  */
 import {join} from "node:path";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {capEachSubset} from "../data-loaders/subsets.ts";
-import type {Instance} from "../data-loaders/types.ts";
-import {readSheetRecords} from "../data-loaders/xlsx.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {capEachSubset} from "../data-loaders/benchmark/subsets.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
+import {readSheetRecords} from "../data-loaders/formats/xlsx.ts";
 
 /** The 13 conditions of MedHELM's CLEAR runs, as file names. */
 export const CONDITIONS = [

@@ -8,11 +8,11 @@
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {gunzipSync} from "node:zlib";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {delimitedRecords, requiredField} from "../data-loaders/csv.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {delimitedRecords, requiredField} from "../data-loaders/formats/csv.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const DIR = "test_phase_1";
 const FILES = ["discharge.csv.gz", "radiology.csv.gz", "discharge_target.csv.gz"].map((f) => `${DIR}/${f}`);

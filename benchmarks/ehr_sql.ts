@@ -7,9 +7,9 @@
  */
 import {readFile} from "node:fs/promises";
 import {join, resolve} from "node:path";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {createTableStatements, extractSql, ehrSqlExecutionAccuracy, ehrSqlPrecisionAnswerable, ehrSqlQueryValidity, ehrSqlRecallAnswerable, type EhrSqlExtra} from "../data-loaders/ehrsql.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {createTableStatements, extractSql, ehrSqlExecutionAccuracy, ehrSqlPrecisionAnswerable, ehrSqlQueryValidity, ehrSqlRecallAnswerable, type EhrSqlExtra} from "../data-loaders/metrics/ehrsql.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const SPLITS = ["valid.json", "test.json"];
 const SCHEMA = "eicu.sql";

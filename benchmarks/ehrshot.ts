@@ -6,12 +6,12 @@
  * is a MedHELM sub-run capped at 1,000 labels and the score is the mean over the three.
  */
 import {join} from "node:path";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {readMedsLabels, serializeTimeline, stageEvents, subjectEvents, withDuckDB, type MedsLabel} from "../data-loaders/meds.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {capEachSubset} from "../data-loaders/subsets.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {readMedsLabels, serializeTimeline, stageEvents, subjectEvents, withDuckDB, type MedsLabel} from "./families/meds.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {capEachSubset} from "../data-loaders/benchmark/subsets.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 /** The three EHRSHOT tasks MedHELM evaluates, with the question each asks (our wording). */
 export const TASKS: Record<string, string> = {

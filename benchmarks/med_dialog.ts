@@ -8,12 +8,12 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {capEachSubset} from "../data-loaders/subsets.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {capEachSubset} from "../data-loaders/benchmark/subsets.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const SUBSETS = ["healthcaremagic", "icliniq"];
 const PER_SUBSET = 1000;

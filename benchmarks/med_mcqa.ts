@@ -5,10 +5,10 @@
  * through Google Drive, so not shipped: bring your own copy. Scored by exact match on the letter.
  */
 import {join} from "node:path";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import {readJsonl, requireText} from "../data-loaders/jsonl.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import {readJsonl, requireText} from "../data-loaders/formats/jsonl.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "dev.json";
 const OPTIONS = ["opa", "opb", "opc", "opd"] as const;

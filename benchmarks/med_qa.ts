@@ -5,10 +5,10 @@
  * letter (multiple-choice-joint layout, one output token).
  */
 import {join} from "node:path";
-import {readJsonl} from "../data-loaders/jsonl.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {readJsonl} from "../data-loaders/formats/jsonl.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "phrases_no_exclude_test.jsonl";
 const LETTERS = ["A", "B", "C", "D"];

@@ -7,11 +7,11 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {readDelimited, requiredField} from "../data-loaders/csv.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {readDelimited, requiredField} from "../data-loaders/formats/csv.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const TSV = "clinician-instruction-responses.tsv";
 const EHRS = "ehrs";

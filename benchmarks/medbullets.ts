@@ -5,12 +5,12 @@
  * copy. Scored by exact match on the chosen letter (multiple-choice-joint, one output token).
  */
 import {join} from "node:path";
-import {readDelimited, requiredField} from "../data-loaders/csv.ts";
-import {contentId} from "../data-loaders/instance-id.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import {LETTERS} from "../data-loaders/prompt.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {readDelimited, requiredField} from "../data-loaders/formats/csv.ts";
+import {contentId} from "../data-loaders/benchmark/instance-id.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import {LETTERS} from "../data-loaders/benchmark/prompt.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "medbullets_op5.csv";
 

@@ -2,14 +2,14 @@
  * MedCalc-Bench: compute a clinical score or value (e.g. CHA2DS2-VASc, creatinine clearance, due
  * date) from a patient note. Source: ncbi-nlp/MedCalc-Bench v1.0 `test_data.csv` (CC BY-SA 4.0),
  * 1,047 rows. Scored by MedCalc accuracy: exact integers, decimals within the dataset's limits,
- * dates; `helmCompat` reproduces HELM's category-based scoring (see data-loaders/medcalc.ts).
+ * dates; `helmCompat` reproduces HELM's category-based scoring (see data-loaders/metrics/medcalc.ts).
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {csvParse} from "d3-dsv";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {medcalcAccuracy} from "../data-loaders/medcalc.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {medcalcAccuracy} from "../data-loaders/metrics/medcalc.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 export default defineBenchmark({
   id: "medcalc_bench",

@@ -3,14 +3,14 @@
  * sentence, and correct it. Source: abachaa/MEDEC@49c59dc, the MS test set
  * `MEDEC-MS-TestSet-with-GroundTruth-and-ErrorType.csv` (CC BY 4.0), 597 texts. Scored by error
  * flag accuracy (does the answer say correct vs. erroneous rightly) and error sentence accuracy
- * (is the right sentence named), as MedHELM does (see data-loaders/medec.ts).
+ * (is the right sentence named), as MedHELM does (see data-loaders/metrics/medec.ts).
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {csvParse} from "d3-dsv";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {medecErrorFlagAccuracy, medecErrorSentenceAccuracy, medecReference} from "../data-loaders/medec.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {medecErrorFlagAccuracy, medecErrorSentenceAccuracy, medecReference} from "../data-loaders/metrics/medec.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "MEDEC-MS-TestSet-with-GroundTruth-and-ErrorType.csv";
 

@@ -7,9 +7,9 @@
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "MedHallu_pqa_labeled/train/data-00000-of-00001.arrow";
 const COLUMNS = ["Question", "Knowledge", "Ground Truth", "Hallucinated Answer", "Difficulty Level", "Category of Hallucination"] as const;

@@ -7,11 +7,11 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
-import {childText, elements, parseXml} from "../data-loaders/xml.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
+import {childText, elements, parseXml} from "../data-loaders/formats/xml.ts";
 
 const FILE = "MEDIQA2019-Task3-QA-TestSet-wLabels.xml";
 

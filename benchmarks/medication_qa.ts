@@ -6,11 +6,11 @@
  * BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
-import {readSheetRecords} from "../data-loaders/xlsx.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
+import {readSheetRecords} from "../data-loaders/formats/xlsx.ts";
 
 const FILE = "MedInfo2019-QA-Medications.xlsx";
 

@@ -6,11 +6,11 @@
  * actual reply; ROUGE-1/2/L secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {readDelimited, requiredField} from "../data-loaders/csv.ts";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {readDelimited, requiredField} from "../data-loaders/formats/csv.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
 
 const FILE = "processed_dialogues.csv";
 

@@ -6,12 +6,12 @@
  * written course; ROUGE-1/2/L secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {contentId, uniqueIds} from "../data-loaders/instance-id.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {readJsonl, requireText} from "../data-loaders/jsonl.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {contentId, uniqueIds} from "../data-loaders/benchmark/instance-id.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {readJsonl, requireText} from "../data-loaders/formats/jsonl.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "data.jsonl";
 

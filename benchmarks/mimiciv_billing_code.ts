@@ -3,16 +3,16 @@
  * Source: MIMIC-IV discharge notes with their billed codes, `mimiciv_icd10.feather` (`text`,
  * `target`) as built by the medical-coding benchmark of Edin et al. (2023); gated (PhysioNet
  * credentialed access). Scored by set F1 of the codes in the answer against the billed codes
- * (precision and recall too); see data-loaders/billing.ts for how we differ from HELM's pattern.
- * The file may be uncompressed or compressed with LZ4 (pandas' default) or ZSTD (data-loaders/feather.ts).
+ * (precision and recall too); see data-loaders/metrics/billing.ts for how we differ from HELM's pattern.
+ * The file may be uncompressed or compressed with LZ4 (pandas' default) or ZSTD (data-loaders/formats/feather.ts).
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {billingMetric} from "../data-loaders/billing.ts";
-import {readFeather} from "../data-loaders/feather.ts";
-import {contentId} from "../data-loaders/instance-id.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {billingMetric} from "../data-loaders/metrics/billing.ts";
+import {readFeather} from "../data-loaders/formats/feather.ts";
+import {contentId} from "../data-loaders/benchmark/instance-id.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "mimiciv_icd10.feather";
 

@@ -6,10 +6,10 @@
  * are secondary, BERTScore unscored.
  */
 import {join} from "node:path";
-import {bertScore} from "../data-loaders/bertscore.ts";
-import {rouge} from "../data-loaders/metrics.ts";
-import {loadReports} from "../data-loaders/mtsamples.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
+import {bertScore} from "../data-loaders/metrics/bertscore.ts";
+import {rouge} from "../data-loaders/metrics/metrics.ts";
+import {loadReports} from "./families/mtsamples.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
 
 const FOLDER = "mtsample_procedure";
 

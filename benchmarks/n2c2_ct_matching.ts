@@ -7,11 +7,11 @@
  */
 import {readdir, readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {capEachSubset} from "../data-loaders/subsets.ts";
-import type {Instance} from "../data-loaders/types.ts";
-import {childText, elements, parseXml} from "../data-loaders/xml.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {capEachSubset} from "../data-loaders/benchmark/subsets.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
+import {childText, elements, parseXml} from "../data-loaders/formats/xml.ts";
 
 const FOLDER = "test";
 

@@ -6,9 +6,9 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 interface Item {
   QUESTION: string;

@@ -6,10 +6,10 @@
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {docxParagraphs, type DocxParagraph} from "../data-loaders/docx.ts";
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {exactMatch, quasiExactMatch} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {docxParagraphs, type DocxParagraph} from "../data-loaders/formats/docx.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {exactMatch, quasiExactMatch} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const FILE = "41746_2023_939_MOESM1_ESM.docx";
 /** The colour the authors used to mark harmful or race-based text. */

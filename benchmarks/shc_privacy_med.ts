@@ -5,8 +5,8 @@
  * loaders/shc.ts). Scored by exact match on the answer letter (multiple-choice-joint layout, one
  * output token).
  */
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {shcBenchmark} from "../data-loaders/shc.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {shcBenchmark} from "./families/shc.ts";
 
 export default defineBenchmark(
   shcBenchmark({

@@ -2,11 +2,11 @@
  * ADHD-MedEffects: whether a clinical note from a child's ADHD care documents that the clinician
  * asked about or discussed side effects of the ADHD medication. Source: a private Stanford Health
  * Care CSV (`prompt`, `context`, `label`) that only Stanford holds; bring your own copy as
- * `MEDHELM_DATA_DIR/shc_sei_med/data.csv` (see data-loaders/shc.ts). Scored by exact match on the
+ * `MEDHELM_DATA_DIR/shc_sei_med/data.csv` (see benchmarks/families/shc.ts). Scored by exact match on the
  * answer letter (multiple-choice-joint layout, one output token).
  */
-import {defineBenchmark} from "../data-loaders/registry.ts";
-import {shcBenchmark} from "../data-loaders/shc.ts";
+import {defineBenchmark} from "../data-loaders/benchmark/registry.ts";
+import {shcBenchmark} from "./families/shc.ts";
 
 export default defineBenchmark(
   shcBenchmark({

@@ -3,5 +3,5 @@
 import {register} from "tsx/esm/api";
 
 register();
-const {main, processIO} = await import("../data-loaders/cli.ts");
+const {main, processIO} = await import("../data-loaders/cli/cli.ts");
 process.exitCode = await main(process.argv.slice(2), processIO());

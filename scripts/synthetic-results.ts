@@ -14,9 +14,9 @@
  */
 import {rmSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {parquetSink, type TableSink} from "../data-loaders/parquet.ts";
-import {seededFor, type Random} from "../data-loaders/random.ts";
-import {catalogue, subcategory} from "../data-loaders/taxonomy.ts";
+import {parquetSink, type TableSink} from "../data-loaders/formats/parquet.ts";
+import {seededFor, type Random} from "../data-loaders/stats/random.ts";
+import {catalogue, subcategory} from "../data-loaders/benchmark/taxonomy.ts";
 
 /** The canary written into every text field of the gated fixture benchmark. */
 export const CANARY = "CANARY-GATED-TEXT-7731";

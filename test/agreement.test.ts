@@ -1,10 +1,10 @@
 import {readFileSync} from "node:fs";
 import {describe, it, expect} from "vitest";
-import {analyzeAgreement, clinicianAgreement, clinicianPairs, composite, icc3kZ, ratedResponses, roundHalfEven, type LexicalScore} from "../data-loaders/agreement.ts";
-import {UsageError, type CommandIO} from "../data-loaders/command.ts";
-import command, {BUNDLED_RATINGS} from "../data-loaders/commands/agreement.ts";
-import {seeded} from "../data-loaders/random.ts";
-import {parseRatings, type Rating} from "../data-loaders/ratings.ts";
+import {analyzeAgreement, clinicianAgreement, clinicianPairs, composite, icc3kZ, ratedResponses, roundHalfEven, type LexicalScore} from "../data-loaders/clinicians/agreement.ts";
+import {UsageError, type CommandIO} from "../data-loaders/cli/command.ts";
+import command, {BUNDLED_RATINGS} from "../data-loaders/cli/commands/agreement.ts";
+import {seeded} from "../data-loaders/stats/random.ts";
+import {parseRatings, type Rating} from "../data-loaders/clinicians/ratings.ts";
 
 const bundled = parseRatings(readFileSync(BUNDLED_RATINGS, "utf8"), BUNDLED_RATINGS);
 

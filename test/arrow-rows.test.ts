@@ -1,6 +1,6 @@
 import {tableFromIPC} from "apache-arrow";
 import {describe, expect, it} from "vitest";
-import {rowsToArrowIPC} from "../data-loaders/arrow-rows.ts";
+import {rowsToArrowIPC} from "../data-loaders/formats/arrow-rows.ts";
 
 describe("rowsToArrowIPC", () => {
   it("writes the declared columns with their types, missing cells as null", () => {

@@ -7,7 +7,7 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {loadConfig} from "../data-loaders/config.ts";
+import {loadConfig} from "../data-loaders/runner/config.ts";
 import {query} from "./parquet-read.ts";
 import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";

@@ -2,7 +2,7 @@ import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {loadConfig} from "../data-loaders/config.ts";
+import {loadConfig} from "../data-loaders/runner/config.ts";
 import {batchSetting} from "../data-loaders/runner/batch-mode.ts";
 import {foldLedger, inFlight, openLedger, parseLedger, unresolved, type LedgerRecord} from "../data-loaders/runner/batch-ledger.ts";
 

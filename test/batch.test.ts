@@ -10,7 +10,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {parseLedger} from "../data-loaders/runner/batch-ledger.ts";
-import {main} from "../data-loaders/cli.ts";
+import {main} from "../data-loaders/cli/cli.ts";
 import {query} from "./parquet-read.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 

@@ -9,11 +9,11 @@ import {readFileSync} from "node:fs";
 import {basename, join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
-import {scoreAnswer} from "../data-loaders/metrics.ts";
-import {extractAnswer, goldLetter, promptText} from "../data-loaders/prompt.ts";
-import {dataDirOf, loadRegistry} from "../data-loaders/registry.ts";
-import {catalogueEntry} from "../data-loaders/taxonomy.ts";
-import type {Benchmark, Instance, Metric, MetricValue, ScoringOptions} from "../data-loaders/types.ts";
+import {scoreAnswer} from "../data-loaders/metrics/metrics.ts";
+import {extractAnswer, goldLetter, promptText} from "../data-loaders/benchmark/prompt.ts";
+import {dataDirOf, loadRegistry} from "../data-loaders/benchmark/registry.ts";
+import {catalogueEntry} from "../data-loaders/benchmark/taxonomy.ts";
+import type {Benchmark, Instance, Metric, MetricValue, ScoringOptions} from "../data-loaders/benchmark/types.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/data/", import.meta.url));
 const benchmarks = await loadRegistry();

@@ -3,9 +3,9 @@
  * the canonical spelling of undotted codes, and set precision, recall and F1.
  */
 import {describe, expect, it} from "vitest";
-import {billingMetric, canonicalCode, codeScores, extractCodes} from "../data-loaders/billing.ts";
-import {scoreAnswer} from "../data-loaders/metrics.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {billingMetric, canonicalCode, codeScores, extractCodes} from "../data-loaders/metrics/billing.ts";
+import {scoreAnswer} from "../data-loaders/metrics/metrics.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const instance: Instance = {id: "n1", input: "note", gold: ["E11.22, I10, N18.3"]};
 const score = async (which: "f1" | "precision" | "recall", answer: string, helmCompat = false) =>

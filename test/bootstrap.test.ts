@@ -8,7 +8,7 @@ import {
   quantile,
   ranks,
   type InstanceScores
-} from "../data-loaders/bootstrap.ts";
+} from "../data-loaders/stats/bootstrap.ts";
 
 const noisy = [0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0.5, 0.25, 0.75, 1, 0, 1, 1, 1, 0, 1];
 

@@ -9,14 +9,14 @@ import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {
   cacheHealth, cacheKey, canonicalJson, fileCache, keyText, segmentsDir, summarizeFields, type CacheEntry, type CacheKeyFields
-} from "../data-loaders/cache.ts";
-import {diffSummaries} from "../data-loaders/cache-explain.ts";
-import type {CommandIO} from "../data-loaders/command.ts";
-import cacheCommand from "../data-loaders/commands/cache.ts";
-import {loadConfig} from "../data-loaders/config.ts";
-import {resolveModel} from "../data-loaders/models/index.ts";
-import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
-import {answerRequest, evaluatedInstances, keyFields} from "../data-loaders/run.ts";
+} from "../data-loaders/cache/cache.ts";
+import {diffSummaries} from "../data-loaders/cache/cache-explain.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import cacheCommand from "../data-loaders/cli/commands/cache.ts";
+import {loadConfig} from "../data-loaders/runner/config.ts";
+import {resolveModel} from "../data-loaders/runner/resolve-models.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
+import {answerRequest, evaluatedInstances, keyFields} from "../data-loaders/runner/run.ts";
 
 const fields: CacheKeyFields = {
   endpoint: "http://127.0.0.1:8000/v1", model: "local/m", messages: [{role: "user", content: "Question?\nA. yes\nB. no\nAnswer:"}],
@@ -133,7 +133,7 @@ describe("segment log", () => {
   it("keeps every record stored before a SIGKILL (no close, no flush)", () => {
     const dir = tmp("sigkill");
     const script = `
-      import {fileCache, cacheKey} from ${JSON.stringify(new URL("../data-loaders/cache.ts", import.meta.url).href)};
+      import {fileCache, cacheKey} from ${JSON.stringify(new URL("../data-loaders/cache/cache.ts", import.meta.url).href)};
       const cache = fileCache(${JSON.stringify(dir)});
       const fields = ${JSON.stringify(fields)};
       for (let i = 0; i < 200; i++) {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {clinicianStudy, clinicianStudyFile} from "../data-loaders/clinician-study.ts";
-import {parseRatings} from "../data-loaders/ratings.ts";
+import {clinicianStudy, clinicianStudyFile} from "../data-loaders/clinicians/agreement-page.ts";
+import {parseRatings} from "../data-loaders/clinicians/ratings.ts";
 
 describe("clinicianStudyFile", () => {
   it("reproduces the paper's combined ICC3k-z 0.474 [0.104, 0.692] and clinician-clinician 0.421", async () => {

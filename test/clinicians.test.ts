@@ -6,8 +6,8 @@
  * clinician-clinician baseline on the released ratings.
  */
 import {describe, expect, it} from "vitest";
-import {readRatings} from "../data-loaders/ratings.ts";
-import {BUNDLED_RATINGS} from "../data-loaders/commands/agreement.ts";
+import {readRatings} from "../data-loaders/clinicians/ratings.ts";
+import {BUNDLED_RATINGS} from "../data-loaders/cli/commands/agreement.ts";
 import type {JudgedResponse} from "../data-loaders/clinicians/judged.ts";
 import {assignPackets, stratifiedSample} from "../data-loaders/clinicians/packets.ts";
 import {finitePopulation, MEDHELM_DESIGN, requiredResponses, zouSampleSize} from "../data-loaders/clinicians/sample-size.ts";

@@ -3,7 +3,7 @@
 import {describe, expect, it} from "vitest";
 // @ts-expect-error: a plain browser module without type declarations.
 import {cellBadge, keepsComparable, pointWinRates} from "../src/components/comparability.js";
-import {meanWinRates} from "../data-loaders/winrate.ts";
+import {meanWinRates} from "../data-loaders/stats/winrate.ts";
 
 describe("comparability on the pages", () => {
   it("keeps the paper's cells and the runs' comparable cells, and drops differing and unassessed ones", () => {

@@ -1,5 +1,5 @@
 import {describe, it, expect} from "vitest";
-import {averageRanks, fisherInterval, kendallTauB, pearson, spearman} from "../data-loaders/correlation.ts";
+import {averageRanks, fisherInterval, kendallTauB, pearson, spearman} from "../data-loaders/stats/correlation.ts";
 
 describe("correlation", () => {
   it("averageRanks() gives tied values the mean of the ranks they span", () => {

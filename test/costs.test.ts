@@ -8,8 +8,8 @@ import {
   juryPrice,
   tiktokenCounter,
   type TokenCounter
-} from "../data-loaders/costs.ts";
-import {priceFor, type Price} from "../data-loaders/prices.ts";
+} from "../data-loaders/cost/costs.ts";
+import {priceFor, type Price} from "../data-loaders/cost/prices.ts";
 
 const words: TokenCounter = (text) => text.split(/\s+/).filter(Boolean).length;
 const price = (input: number, output: number): Price => ({model: "m", input_usd_per_1m: input, output_usd_per_1m: output, as_of: "2025-01-01", source: "test"});

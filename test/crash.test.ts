@@ -10,7 +10,7 @@ import {existsSync, mkdtempSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {cacheHealth} from "../data-loaders/cache.ts";
+import {cacheHealth} from "../data-loaders/cache/cache.ts";
 import {query} from "./parquet-read.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 

@@ -11,13 +11,13 @@ import {tableFromIPC} from "apache-arrow";
 import {gunzipSync} from "fflate";
 import {afterAll, describe, expect, it} from "vitest";
 import {baselineModel} from "../data-loaders/models/baseline.ts";
-import {parquetSink} from "../data-loaders/parquet.ts";
-import {reproducePaper} from "../data-loaders/paper.ts";
-import {loadRegistry} from "../data-loaders/registry.ts";
-import {runSuite} from "../data-loaders/run.ts";
-import {siteFiles} from "../data-loaders/site.ts";
-import {taxonomyTree} from "../data-loaders/taxonomy-tree.ts";
-import {fileCache} from "../data-loaders/cache.ts";
+import {parquetSink} from "../data-loaders/formats/parquet.ts";
+import {reproducePaper} from "../data-loaders/paper/recomputed.ts";
+import {loadRegistry} from "../data-loaders/benchmark/registry.ts";
+import {runSuite} from "../data-loaders/runner/run.ts";
+import {siteFiles} from "../data-loaders/site/archive.ts";
+import {taxonomyTree} from "../data-loaders/site/taxonomy-tree.ts";
+import {fileCache} from "../data-loaders/cache/cache.ts";
 
 const root = mkdtempSync(join(tmpdir(), "medhelm-custom-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -28,8 +28,8 @@ const engine = (module: string) => JSON.stringify(join(process.cwd(), "data-load
 function folder(id: string, catalogue: unknown): string {
   const dir = mkdtempSync(join(root, "benchmarks-"));
   writeFileSync(join(dir, `${id}.ts`), `
-import {defineBenchmark} from ${engine("registry.ts")};
-import {exactMatch} from ${engine("metrics.ts")};
+import {defineBenchmark} from ${engine("benchmark/registry.ts")};
+import {exactMatch} from ${engine("metrics/metrics.ts")};
 export default defineBenchmark({
   id: ${JSON.stringify(id)},
   version: 1,
@@ -59,7 +59,7 @@ describe("a benchmark outside MedHELM's catalogue", () => {
     await expect(loadRegistry(folder("ed_triage", undefined))).rejects.toThrow(/benchmarks\/ed_triage\.ts: ed_triage is not in the MedHELM catalogue; give it a "catalogue" field/);
     await expect(loadRegistry(folder("ed_triage", {...triage, subcategory: "triage"}))).rejects.toThrow(/benchmarks\/ed_triage\.ts: catalogue\.subcategory "triage" is not a MedHELM subcategory \(one of supporting_diagnostic_decisions, /);
     await expect(loadRegistry(folder("ed_triage", {...triage, access: "internal"}))).rejects.toThrow(/catalogue\.access must be "public", "gated" or "private", got "internal"/);
-    await expect(loadRegistry(folder("pubmed_qa", triage))).rejects.toThrow(/benchmarks\/pubmed_qa\.ts: pubmed_qa is a MedHELM benchmark, whose taxonomy comes from data-loaders\/taxonomy\.ts; remove its "catalogue" field/);
+    await expect(loadRegistry(folder("pubmed_qa", triage))).rejects.toThrow(/benchmarks\/pubmed_qa\.ts: pubmed_qa is a MedHELM benchmark, whose taxonomy comes from data-loaders\/benchmark\/taxonomy\.ts; remove its "catalogue" field/);
   });
 
   it("runs like any benchmark, is placed in the taxonomy after MedHELM's 37, and appears in the site's catalogue and leaderboard", async () => {

@@ -3,8 +3,8 @@ import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {strToU8, zipSync} from "fflate";
 import {describe, expect, it} from "vitest";
-import {docxParagraphs} from "../data-loaders/docx.ts";
-import {parseXml} from "../data-loaders/xml.ts";
+import {docxParagraphs} from "../data-loaders/formats/docx.ts";
+import {parseXml} from "../data-loaders/formats/xml.ts";
 import {raceBiasItems} from "../benchmarks/race_based_med.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

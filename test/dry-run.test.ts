@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {estimateConfigured} from "../data-loaders/suite.ts";
+import {estimateConfigured} from "../data-loaders/runner/suite.ts";
 
 describe("dry run without an endpoint", () => {
   it("estimates openai/<model> at list price before any key or base URL is set", async () => {

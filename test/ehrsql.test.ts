@@ -8,10 +8,10 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {
   closeSqlDatabases, createTableStatements, DEFAULT_TIME_LIMIT_MS, ehrSqlExecutionAccuracy, ehrSqlPrecisionAnswerable, ehrSqlQueryValidity,
   ehrSqlRecallAnswerable, executionAccuracy, extractSql, fallbackRows, openSqliteFile, resultsMatch, timeLimitMs, type EhrSqlExtra, type QueryOutcome
-} from "../data-loaders/ehrsql.ts";
-import {SqlWorker} from "../data-loaders/sql-worker.ts";
-import {scoreAnswer} from "../data-loaders/metrics.ts";
-import type {Instance, Metric, MetricValue, ScoringOptions} from "../data-loaders/types.ts";
+} from "../data-loaders/metrics/ehrsql.ts";
+import {SqlWorker} from "../data-loaders/metrics/sql-worker.ts";
+import {scoreAnswer} from "../data-loaders/metrics/metrics.ts";
+import type {Instance, Metric, MetricValue, ScoringOptions} from "../data-loaders/benchmark/types.ts";
 
 const shippedSchema = fileURLToPath(new URL("../benchmarks/data/ehr_sql/eicu.sql", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "ehrsql-test-"));
@@ -259,7 +259,7 @@ describe("EHRSQL query time limit", () => {
 
   it("a process that scored with the database exits by itself: an idle worker keeps nothing alive", async () => {
     const script = join(dir, "exit-check.mts");
-    const module = fileURLToPath(new URL("../data-loaders/ehrsql.ts", import.meta.url));
+    const module = fileURLToPath(new URL("../data-loaders/metrics/ehrsql.ts", import.meta.url));
     writeFileSync(script, `import {ehrSqlExecutionAccuracy} from ${JSON.stringify(module)};
 const instance = {id: "q", input: "", gold: ["select count(*) from patient"], extra: {answerable: true, value: {}, schemaFile: ${JSON.stringify(schemaFile)}}};
 const result = await ehrSqlExecutionAccuracy().score({output: "select count(uniquepid) from patient", answer: null, instance}, {helmCompat: false, resources: {"ehr_sql.sqlite": ${JSON.stringify(dbFile)}}});

@@ -5,11 +5,11 @@
  * server saw stay within the retry budget.
  */
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {fileCache} from "../data-loaders/cache.ts";
+import {fileCache} from "../data-loaders/cache/cache.ts";
 import {endpointStats, openaiModel, type Endpoint} from "../data-loaders/models/openai.ts";
-import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
-import {runSuite, type RunPlan} from "../data-loaders/run.ts";
-import type {Benchmark, Model} from "../data-loaders/types.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
+import {runSuite, type RunPlan} from "../data-loaders/runner/run.ts";
+import type {Benchmark, Model} from "../data-loaders/benchmark/types.ts";
 import {mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";

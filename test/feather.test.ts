@@ -11,7 +11,7 @@ import {tableFromIPC as arrowJsTableFromIPC} from "apache-arrow";
 import {decompressBlock} from "lz4js";
 import {describe, expect, it} from "vitest";
 import billing from "../benchmarks/mimiciv_billing_code.ts";
-import {decodeLz4Frame, lz4FrameCodec, nodeZstd, ZSTD_UNAVAILABLE, zstdCodec} from "../data-loaders/feather.ts";
+import {decodeLz4Frame, lz4FrameCodec, nodeZstd, ZSTD_UNAVAILABLE, zstdCodec} from "../data-loaders/formats/feather.ts";
 
 const codes = ["E11.22", "I10", "N18.3", "J18.9", "J45.909", "Z79.4", "E78.5", "I25.10", "K21.9", "F32.9", "M54.5", "G47.33", "D64.9"];
 /** The 164,614 bytes compressed in REFERENCE_FRAME: 20,000 short lines of ICD-10 codes. */

@@ -8,10 +8,10 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import type {CommandIO} from "../data-loaders/command.ts";
-import command from "../data-loaders/commands/import-helm.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import command from "../data-loaders/cli/commands/import-helm.ts";
 import {benchmarkOfRun, modelFromRunArg, parseRunName, subsetOfRun} from "../data-loaders/helm/names.ts";
-import {meanWinRates} from "../data-loaders/winrate.ts";
+import {meanWinRates} from "../data-loaders/stats/winrate.ts";
 import {query} from "./parquet-read.ts";
 
 let tmp: string;

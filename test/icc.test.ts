@@ -1,5 +1,5 @@
 import {describe, it, expect} from "vitest";
-import {icc, meanSquares, zscoreColumns} from "../data-loaders/icc.ts";
+import {icc, meanSquares, zscoreColumns} from "../data-loaders/stats/icc.ts";
 
 // Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
 const shroutFleiss = [

@@ -6,10 +6,10 @@ import {mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {fileCache} from "../data-loaders/cache.ts";
-import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
-import {runSuite, type RunPlan} from "../data-loaders/run.ts";
-import type {Model} from "../data-loaders/types.ts";
+import {fileCache} from "../data-loaders/cache/cache.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
+import {runSuite, type RunPlan} from "../data-loaders/runner/run.ts";
+import type {Model} from "../data-loaders/benchmark/types.ts";
 import {memorySink} from "./memory-sink.ts";
 
 function fakeModel(id: string, vendor: string, reply: (prompt: string) => string): Model {
@@ -96,7 +96,7 @@ describe("jury in a run", () => {
   });
 });
 
-import {defaultPanel} from "../data-loaders/models/index.ts";
+import {defaultPanel} from "../data-loaders/runner/resolve-models.ts";
 
 describe("default jury panel", () => {
   it("defaultPanel prefers one judge per model family", () => {

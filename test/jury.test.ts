@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {aggregateJury, extractJson, failedVerdict, judgePrompt, normalizeJury, parseVerdict} from "../data-loaders/jury.ts";
-import type {Rubric} from "../data-loaders/types.ts";
+import {aggregateJury, extractJson, failedVerdict, judgePrompt, normalizeJury, parseVerdict} from "../data-loaders/runner/jury.ts";
+import type {Rubric} from "../data-loaders/benchmark/types.ts";
 
 const rubric: Rubric = {
   role: "a medical expert", subject: "a clinical note", inputTag: "conversation", showGold: true, scale: [1, 5], version: 1,

@@ -1,5 +1,5 @@
 import {describe, it, expect} from "vitest";
-import {cohenKappa, cohenKappaInterval, fleissKappa, fleissKappaFromCounts, percentileInterval} from "../data-loaders/kappa.ts";
+import {cohenKappa, cohenKappaInterval, fleissKappa, fleissKappaFromCounts, percentileInterval} from "../data-loaders/stats/kappa.ts";
 
 /** Paired ratings from a contingency table given as [a, b, count] cells. */
 function fromTable<T>(cells: [T, T, number][]): [T[], T[]] {

@@ -1,5 +1,5 @@
 import {describe, it, expect} from "vitest";
-import {krippendorffAlpha} from "../data-loaders/krippendorff.ts";
+import {krippendorffAlpha} from "../data-loaders/stats/krippendorff.ts";
 
 // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 coders x 12
 // units with missing values. Unit 12 has a single value and is not pairable.

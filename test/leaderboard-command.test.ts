@@ -5,9 +5,9 @@
 import {csvParse} from "d3-dsv";
 import {describe, expect, it} from "vitest";
 import {tableFromIPC} from "apache-arrow";
-import type {CommandIO} from "../data-loaders/command.ts";
-import leaderboard, {type LeaderboardRow} from "../data-loaders/commands/leaderboard.ts";
-import {siteFiles} from "../data-loaders/site.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import leaderboard, {type LeaderboardRow} from "../data-loaders/cli/commands/leaderboard.ts";
+import {siteFiles} from "../data-loaders/site/archive.ts";
 
 const dirs = ["test/fixtures/site-include/jury-run", "test/fixtures/site-include/helm-import"];
 

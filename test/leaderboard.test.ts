@@ -12,7 +12,7 @@ import {
   subcategoryWinRates,
   summaryTable,
   type ScoreGrid
-} from "../data-loaders/leaderboard.ts";
+} from "../data-loaders/paper/leaderboard.ts";
 
 // aci_bench and medication_qa are jury-scored (1-5); medcalc_bench and pubmed_qa are on 0-1.
 // aci_bench: clinical_note_generation; medication_qa: patient_communication_and_education;

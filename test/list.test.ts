@@ -8,10 +8,10 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {afterAll, describe, expect, it} from "vitest";
-import type {CommandIO} from "../data-loaders/command.ts";
-import list, {type ListedBenchmark} from "../data-loaders/commands/list.ts";
-import {loadRegistry} from "../data-loaders/registry.ts";
-import {catalogue, categories, subcategories} from "../data-loaders/taxonomy.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import list, {type ListedBenchmark} from "../data-loaders/cli/commands/list.ts";
+import {loadRegistry} from "../data-loaders/benchmark/registry.ts";
+import {catalogue, categories, subcategories} from "../data-loaders/benchmark/taxonomy.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/data/", import.meta.url));
 // An empty working directory, so that no medhelm.config.json of the checkout is read.

@@ -22,7 +22,7 @@ const paper = LOADERS.find((l) => l.target === "data/paper.zip")!;
 const project = {
   "/p/src/data/suite.zip.ts": "shim",
   "/p/src/data/paper.zip.ts": "shim",
-  "/p/data-loaders/run.ts": "engine",
+  "/p/data-loaders/runner/run.ts": "engine",
   "/p/data-loaders/models/openai.ts": "client",
   "/p/reference/prices.json": "{}",
   "/p/package-lock.json": "{}",
@@ -108,7 +108,7 @@ describe("a loader that reads no configuration", () => {
     expect(changes(before, after)).toEqual([]);
   });
   it("re-runs when the engine code changes", () => {
-    expect(changes(inputsOf(project, {}, paper), inputsOf({...project, "/p/data-loaders/run.ts": "engine v2"}, {}, paper))).toEqual(["engine code (data-loaders/) changed"]);
+    expect(changes(inputsOf(project, {}, paper), inputsOf({...project, "/p/data-loaders/runner/run.ts": "engine v2"}, {}, paper))).toEqual(["engine code (data-loaders/) changed"]);
   });
 });
 

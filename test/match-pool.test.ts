@@ -9,9 +9,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
-import {greedyMatch} from "../data-loaders/bertscore.ts";
-import {matchPool} from "../data-loaders/match-pool.ts";
-import {seeded} from "../data-loaders/random.ts";
+import {greedyMatch} from "../data-loaders/metrics/bertscore.ts";
+import {matchPool} from "../data-loaders/metrics/match-pool.ts";
+import {seeded} from "../data-loaders/stats/random.ts";
 
 /** `n` random token vectors of `width` dimensions. */
 function tokens(n: number, width: number, seed: number): Float32Array[] {
@@ -51,7 +51,7 @@ describe("the matching pool", () => {
     const dir = mkdtempSync(join(tmpdir(), "medhelm-pool-"));
     try {
       const script = join(dir, "exit-check.mts");
-      const module = fileURLToPath(new URL("../data-loaders/match-pool.ts", import.meta.url));
+      const module = fileURLToPath(new URL("../data-loaders/metrics/match-pool.ts", import.meta.url));
       writeFileSync(script, `import {matchPool} from ${JSON.stringify(module)};
 const v = await matchPool(2).match([Float32Array.of(1, 0)], [Float32Array.of(1, 0), Float32Array.of(0, 1)]);
 console.log(JSON.stringify(v));

@@ -1,9 +1,9 @@
 import {describe, expect, it} from "vitest";
-import {scoreAnswer} from "../data-loaders/metrics.ts";
+import {scoreAnswer} from "../data-loaders/metrics/metrics.ts";
 import {
   medecErrorFlagAccuracy, medecErrorSentenceAccuracy, medecReference, parseMedecGold, parseMedecPrediction
-} from "../data-loaders/medec.ts";
-import type {Instance} from "../data-loaders/types.ts";
+} from "../data-loaders/metrics/medec.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const options = {helmCompat: false, resources: {}};
 const withError: Instance = {id: "e", input: "0 A.\n1 B.", gold: ["3 The patient was given amoxicillin."]};
@@ -69,7 +69,7 @@ describe("Medec metrics", () => {
   });
 });
 
-import {medecErrorFlagAccuracy as flagMetric} from "../data-loaders/medec.ts";
+import {medecErrorFlagAccuracy as flagMetric} from "../data-loaders/metrics/medec.ts";
 
 describe("medec empty answers", () => {
   const instance = {id: "t", input: "", gold: ["3 The patient has pneumonia."]};

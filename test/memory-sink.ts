@@ -1,6 +1,6 @@
 /** A table sink that keeps rows in memory, for runner tests that need no Parquet. */
-import type {TableSink} from "../data-loaders/parquet.ts";
-import type {Row, TableName} from "../data-loaders/tables.ts";
+import type {TableSink} from "../data-loaders/formats/parquet.ts";
+import type {Row, TableName} from "../data-loaders/formats/tables.ts";
 
 /** A sink plus the rows written to it, by table. */
 export function memorySink(): TableSink & {rows: Record<TableName, Row[]>} {

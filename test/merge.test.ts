@@ -9,10 +9,10 @@ import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync} 
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import type {CommandIO} from "../data-loaders/command.ts";
-import merge from "../data-loaders/commands/merge.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import merge from "../data-loaders/cli/commands/merge.ts";
 import {mergeFolders} from "../data-loaders/runner/merge.ts";
-import {runConfigured, type RunFlags} from "../data-loaders/suite.ts";
+import {runConfigured, type RunFlags} from "../data-loaders/runner/suite.ts";
 import {query} from "./parquet-read.ts";
 
 let dir: string;

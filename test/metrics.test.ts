@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
-import {exactMatch, normalizeText, quasiExactMatch, rouge, scoreAnswer} from "../data-loaders/metrics.ts";
-import {medcalcAccuracy, parseUsDate, weeksDaysToDays} from "../data-loaders/medcalc.ts";
-import {lcsLength, rougeL, rougeN, rougeTokens} from "../data-loaders/rouge.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {exactMatch, normalizeText, quasiExactMatch, rouge, scoreAnswer} from "../data-loaders/metrics/metrics.ts";
+import {medcalcAccuracy, parseUsDate, weeksDaysToDays} from "../data-loaders/metrics/medcalc.ts";
+import {lcsLength, rougeL, rougeN, rougeTokens} from "../data-loaders/metrics/rouge.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const options = {helmCompat: false, resources: {}};
 const mc: Instance = {id: "q", input: "", choices: ["yes", "no", "maybe"], gold: ["no"]};

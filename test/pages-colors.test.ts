@@ -6,7 +6,7 @@
  */
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
-import {catalogue} from "../data-loaders/taxonomy.ts";
+import {catalogue} from "../data-loaders/benchmark/taxonomy.ts";
 import {openPage, type OpenedPage} from "./browser.ts";
 import {serveBuiltSite} from "./built-tables.ts";
 

@@ -9,10 +9,10 @@ import {csvFormatRows, csvParseRows} from "d3-dsv";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {readCompletedSheets} from "../data-loaders/clinicians/completed.ts";
 import {readJudgedResponses} from "../data-loaders/clinicians/judged.ts";
-import {loadRegistry} from "../data-loaders/registry.ts";
+import {loadRegistry} from "../data-loaders/benchmark/registry.ts";
 import type {Page} from "playwright-core";
-import {rowsToArrowIPC} from "../data-loaders/arrow-rows.ts";
-import {catalogue} from "../data-loaders/taxonomy.ts";
+import {rowsToArrowIPC} from "../data-loaders/formats/arrow-rows.ts";
+import {catalogue} from "../data-loaders/benchmark/taxonomy.ts";
 import {openPage, startHarness, type Harness, type OpenedPage} from "./browser.ts";
 import {ensureSite} from "./site-build.ts";
 

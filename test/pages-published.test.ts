@@ -6,7 +6,7 @@
  * published entry on Compare has no instance view; a team's own benchmark has no published result.
  */
 import {describe, expect, it} from "vitest";
-import {paperModels} from "../data-loaders/paper.ts";
+import {paperModels} from "../data-loaders/paper/recomputed.ts";
 import {publishedLabel} from "../data-loaders/paper/published.ts";
 // @ts-expect-error: a plain browser module without type declarations.
 import {modelRegistry} from "../src/components/modelColors.js";

@@ -1,6 +1,6 @@
 // The pure browser helpers behind the paper and agreement pages (src/components/paper*.js).
 import {describe, expect, it} from "vitest";
-import {icc} from "../data-loaders/icc.ts";
+import {icc} from "../data-loaders/stats/icc.ts";
 // @ts-expect-error: plain browser modules without type declarations.
 import {paretoFrontier} from "../src/components/paperPareto.js";
 // @ts-expect-error: plain browser modules without type declarations.

@@ -1,7 +1,7 @@
 import {tableFromIPC} from "apache-arrow";
 import {unzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
-import {paperArchive, paperSiteTables} from "../data-loaders/paper-site.ts";
+import {paperArchive, paperSiteTables} from "../data-loaders/paper/site-tables.ts";
 
 describe("paperSiteTables", () => {
   const tables = paperSiteTables();

@@ -1,9 +1,9 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {UsageError, type CommandIO} from "../data-loaders/command.ts";
-import reproduce from "../data-loaders/commands/reproduce.ts";
-import {costBenchmarkId, costTotals, paperModels, parseCosts, parseLeaderboard, reproducePaper} from "../data-loaders/paper.ts";
-import {catalogue, categories} from "../data-loaders/taxonomy.ts";
+import {UsageError, type CommandIO} from "../data-loaders/cli/command.ts";
+import reproduce from "../data-loaders/cli/commands/reproduce.ts";
+import {costBenchmarkId, costTotals, paperModels, parseCosts, parseLeaderboard, reproducePaper} from "../data-loaders/paper/recomputed.ts";
+import {catalogue, categories} from "../data-loaders/benchmark/taxonomy.ts";
 
 const read = (file: string) => readFileSync(new URL(`../reference/medhelm-paper/${file}`, import.meta.url), "utf8");
 

@@ -1,5 +1,5 @@
 /** Reads Parquet files back with DuckDB for assertions. */
-import {memoryConnection, queryRows} from "../data-loaders/parquet.ts";
+import {memoryConnection, queryRows} from "../data-loaders/formats/parquet.ts";
 
 /** Runs queries against a fresh in-memory DuckDB and returns each result's rows. */
 export async function query(...sql: string[]): Promise<Record<string, unknown>[][]> {

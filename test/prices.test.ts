@@ -1,8 +1,8 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {juryPrice, paperJudges} from "../data-loaders/costs.ts";
-import {parseCosts} from "../data-loaders/paper.ts";
-import {batchRates, combinedPrice, costUsd, parsePrices, priceFor, prices, type Price} from "../data-loaders/prices.ts";
+import {juryPrice, paperJudges} from "../data-loaders/cost/costs.ts";
+import {parseCosts} from "../data-loaders/paper/recomputed.ts";
+import {batchRates, combinedPrice, costUsd, parsePrices, priceFor, prices, type Price} from "../data-loaders/cost/prices.ts";
 
 const entry = (model: string, input: number, output: number, as_of: string): Price => ({model, input_usd_per_1m: input, output_usd_per_1m: output, as_of, source: "test"});
 

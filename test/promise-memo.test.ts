@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {promiseMemo} from "../data-loaders/promise-memo.ts";
+import {promiseMemo} from "../data-loaders/concurrency/promise-memo.ts";
 
 describe("promiseMemo", () => {
   it("computes a key once, sharing the promise with callers in flight and after", async () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {extractAnswer, goldLetter, mapChoice, promptText, stripThinking} from "../data-loaders/prompt.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {extractAnswer, goldLetter, mapChoice, promptText, stripThinking} from "../data-loaders/benchmark/prompt.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const mc: Instance = {id: "q1", input: "Is aspirin an NSAID?", choices: ["yes", "no", "maybe"], gold: ["yes"]};
 

@@ -8,11 +8,11 @@ import medQa from "../benchmarks/med_qa.ts";
 import medec from "../benchmarks/medec.ts";
 import medhallu from "../benchmarks/medhallu.ts";
 import raceBasedMed from "../benchmarks/race_based_med.ts";
-import {createTableStatements} from "../data-loaders/ehrsql.ts";
-import {promptText} from "../data-loaders/prompt.ts";
-import {dataAvailable, dataDirOf} from "../data-loaders/registry.ts";
-import {catalogueEntry} from "../data-loaders/taxonomy.ts";
-import type {BenchmarkSpec, Instance} from "../data-loaders/types.ts";
+import {createTableStatements} from "../data-loaders/metrics/ehrsql.ts";
+import {promptText} from "../data-loaders/benchmark/prompt.ts";
+import {dataAvailable, dataDirOf} from "../data-loaders/benchmark/registry.ts";
+import {catalogueEntry} from "../data-loaders/benchmark/taxonomy.ts";
+import type {BenchmarkSpec, Instance} from "../data-loaders/benchmark/types.ts";
 
 const specs = [medec, headQa, medQa, ehrSql, raceBasedMed, medhallu];
 const loaded = new Map<string, Instance[]>();

@@ -7,12 +7,12 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import type {CommandIO} from "../data-loaders/command.ts";
-import leaderboard, {type LeaderboardRow} from "../data-loaders/commands/leaderboard.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import leaderboard, {type LeaderboardRow} from "../data-loaders/cli/commands/leaderboard.ts";
 import {comparabilityReasons, isReasoningModel, type CellSetting, type RunSetting} from "../data-loaders/paper/comparability.ts";
 import {paperInstanceCounts, parsePublished, publishedLabel} from "../data-loaders/paper/published.ts";
-import {readPaperSources, reproducePaper} from "../data-loaders/paper.ts";
-import {siteSource} from "../data-loaders/site.ts";
+import {readPaperSources, reproducePaper} from "../data-loaders/paper/recomputed.ts";
+import {siteSource} from "../data-loaders/site/archive.ts";
 import {medhelm as runCli} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
 

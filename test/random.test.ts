@@ -1,6 +1,6 @@
 import prand from "pure-rand";
 import {describe, expect, it} from "vitest";
-import {seeded, seededFor, shuffled} from "../data-loaders/random.ts";
+import {seeded, seededFor, shuffled} from "../data-loaders/stats/random.ts";
 
 describe("seeded generators", () => {
   it("draw exactly the floats pure-rand's uniform distributions give for the same seed", () => {

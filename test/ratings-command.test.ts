@@ -7,8 +7,8 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import command from "../data-loaders/commands/ratings.ts";
-import type {CommandIO} from "../data-loaders/command.ts";
+import command from "../data-loaders/cli/commands/ratings.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
 import {readJudgedResponses} from "../data-loaders/clinicians/judged.ts";
 import {requiredResponses} from "../data-loaders/clinicians/sample-size.ts";
 

@@ -1,5 +1,5 @@
 import {describe, it, expect} from "vitest";
-import {joinJury, parseRatings, ratingModelKey, type JuryVerdict} from "../data-loaders/ratings.ts";
+import {joinJury, parseRatings, ratingModelKey, type JuryVerdict} from "../data-loaders/clinicians/ratings.ts";
 
 const HEADER = "rater_id,instance_id,dataset_name,model_key,accuracy,completeness,clarity,llm_accuracy,llm_completeness,llm_clarity";
 

@@ -8,7 +8,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {cutAtStop, refusedParameter} from "../data-loaders/models/openai.ts";
-import {estimateConfigured} from "../data-loaders/suite.ts";
+import {estimateConfigured} from "../data-loaders/runner/suite.ts";
 import {query} from "./parquet-read.ts";
 import {medhelm} from "./cli.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";

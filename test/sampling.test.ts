@@ -1,7 +1,7 @@
 /** The seeded instance sample: reproducible, prefix-stable under --limit, capped, and strict about ids. */
 import {describe, expect, it} from "vitest";
-import {sampleInstances} from "../data-loaders/sampling.ts";
-import type {Instance} from "../data-loaders/types.ts";
+import {sampleInstances} from "../data-loaders/benchmark/sampling.ts";
+import type {Instance} from "../data-loaders/benchmark/types.ts";
 
 const instances: Instance[] = Array.from({length: 50}, (_, i) => ({id: `q${i}`, input: `question ${i}`, gold: ["a"]}));
 const ids = (xs: Instance[]) => xs.map((x) => x.id);

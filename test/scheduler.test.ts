@@ -7,7 +7,7 @@ import {describe, expect, it} from "vitest";
 import {
   AdaptiveLimiter, backoffMs, CallFailedError, classifyFailure, EndpointScheduler, headerGetter, MalformedResponseError, parseDuration,
   requestedWait, retryDelayMs, type SchedulerClock
-} from "../data-loaders/scheduler.ts";
+} from "../data-loaders/concurrency/scheduler.ts";
 
 /** A manual clock: timers fire only when `advance` passes their time. */
 function manualClock(random = () => 0.5) {

@@ -6,8 +6,8 @@
  */
 import {describe, expect, it} from "vitest";
 import {baselineModel} from "../data-loaders/models/baseline.ts";
-import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
-import {evaluatedInstances, runSuite, type RunPlan} from "../data-loaders/run.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
+import {evaluatedInstances, runSuite, type RunPlan} from "../data-loaders/runner/run.ts";
 import {dealShards, instancesOfShard, parseShard, readShardLabel, shardLabel, type Shard} from "../data-loaders/runner/shard.ts";
 import {identityDifferences, missingShardWarnings, runIdentity, shardGroups, type FolderRun} from "../data-loaders/runner/shard-folders.ts";
 import {memorySink} from "./memory-sink.ts";

@@ -7,18 +7,18 @@
 import {gunzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {DataType, tableFromIPC} from "apache-arrow";
-import {bootstrapMeanCi} from "../data-loaders/bootstrap.ts";
-import {dictionaryWorthy, queryToArrowIPC} from "../data-loaders/arrow.ts";
-import {memoryConnection} from "../data-loaders/parquet.ts";
-import {loadRegistry, selectBenchmarks} from "../data-loaders/registry.ts";
-import {siteFiles} from "../data-loaders/site.ts";
-import {promptAroundInput} from "../data-loaders/site-text.ts";
-import {knownPrice, sumKnown, usageCosts, type ModelUsage} from "../data-loaders/site-costs.ts";
-import {partitionByKey, runParts} from "../data-loaders/site-parallel.ts";
+import {bootstrapMeanCi} from "../data-loaders/stats/bootstrap.ts";
+import {dictionaryWorthy, queryToArrowIPC} from "../data-loaders/formats/arrow.ts";
+import {memoryConnection} from "../data-loaders/formats/parquet.ts";
+import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
+import {siteFiles} from "../data-loaders/site/archive.ts";
+import {promptAroundInput} from "../data-loaders/site/text.ts";
+import {knownPrice, sumKnown, usageCosts, type ModelUsage} from "../data-loaders/site/costs.ts";
+import {partitionByKey, runParts} from "../data-loaders/site/parallel.ts";
 import {
   cellIntervals, correlate, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type InstanceValue, type MainValue
-} from "../data-loaders/site-stats.ts";
+} from "../data-loaders/site/stats.ts";
 import {builtTable, serveBuiltSite} from "./built-tables.ts";
 import {query} from "./parquet-read.ts";
 import {openPage} from "./browser.ts";

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
-import {taxonomyTree} from "../data-loaders/taxonomy-tree.ts";
-import {catalogue} from "../data-loaders/taxonomy.ts";
-import type {Benchmark} from "../data-loaders/types.ts";
+import {taxonomyTree} from "../data-loaders/site/taxonomy-tree.ts";
+import {catalogue} from "../data-loaders/benchmark/taxonomy.ts";
+import type {Benchmark} from "../data-loaders/benchmark/types.ts";
 
 /** A registered benchmark with just the fields the tree reads. */
 const registered = (id: string): Benchmark => ({id, description: `about ${id}`, data: {location: "local", files: [], dataset: `${id} data`, license: "CC0"}}) as unknown as Benchmark;

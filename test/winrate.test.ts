@@ -1,7 +1,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {parseLeaderboard} from "../data-loaders/paper.ts";
-import {columnWinRates, meanWinRates, pairwiseWinFractions, winSd} from "../data-loaders/winrate.ts";
+import {parseLeaderboard} from "../data-loaders/paper/recomputed.ts";
+import {columnWinRates, meanWinRates, pairwiseWinFractions, winSd} from "../data-loaders/stats/winrate.ts";
 
 describe("columnWinRates", () => {
   it("counts a tie as half a win for each tied row", () => {

@@ -15,11 +15,11 @@ import {readFileSync} from "node:fs";
 import {basename, dirname, extname, isAbsolute, relative, resolve} from "node:path";
 import {parse as parseCsv} from "csv-parse/sync";
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from "yaml";
-import {bertScore} from "../bertscore.ts";
-import {contentId, uniqueIds} from "../instance-id.ts";
-import {exactMatch, quasiExactMatch, rouge} from "../metrics.ts";
-import {subcategories, type Access} from "../taxonomy.ts";
-import type {BenchmarkSpec, Instance, Metric, Rubric} from "../types.ts";
+import {bertScore} from "../metrics/bertscore.ts";
+import {contentId, uniqueIds} from "./instance-id.ts";
+import {exactMatch, quasiExactMatch, rouge} from "../metrics/metrics.ts";
+import {subcategories, type Access} from "./taxonomy.ts";
+import type {BenchmarkSpec, Instance, Metric, Rubric} from "./types.ts";
 
 /** A judge as a MedHELM YAML names it: HELM's deployment (`name`) and model (`model_name`). */
 export interface HelmJudge {

@@ -10,7 +10,7 @@ import {readdir, readFile} from "node:fs/promises";
 import {basename, dirname, extname, join, resolve} from "node:path";
 import {csvParseRows} from "d3-dsv";
 import {readSheet} from "read-excel-file/node";
-import type {Rubric} from "../types.ts";
+import type {Rubric} from "../benchmark/types.ts";
 import {responseId, type JudgedResponse, type ResponseKey} from "./judged.ts";
 import {KEY_COLUMNS, KEY_FILE} from "./sheets.ts";
 

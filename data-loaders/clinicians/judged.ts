@@ -6,8 +6,8 @@
  */
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {memoryConnection, queryRows, sqlString} from "../parquet.ts";
-import {stripThinking} from "../prompt.ts";
+import {memoryConnection, queryRows, sqlString} from "../formats/parquet.ts";
+import {stripThinking} from "../benchmark/prompt.ts";
 
 /** Where one response comes from: a run, a benchmark instance and the evaluated model. */
 export interface ResponseKey {

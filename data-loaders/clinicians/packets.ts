@@ -4,7 +4,7 @@
  * evenly, so that every rater does about the same work and clinician pairs share responses
  * (needed for the clinician-clinician agreement).
  */
-import {seededFor, shuffled} from "../random.ts";
+import {seededFor, shuffled} from "../stats/random.ts";
 import {responseId, type ResponseKey} from "./judged.ts";
 
 /** One response to rate and the raters who get it. */

@@ -9,8 +9,8 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {csvFormatRows} from "d3-dsv";
 import writeXlsxFile from "write-excel-file/node";
-import {seededFor, shuffled} from "../random.ts";
-import type {Rubric} from "../types.ts";
+import {seededFor, shuffled} from "../stats/random.ts";
+import type {Rubric} from "../benchmark/types.ts";
 import type {JudgedResponse} from "./judged.ts";
 import type {Packet} from "./packets.ts";
 

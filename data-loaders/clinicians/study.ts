@@ -9,7 +9,7 @@
  * criteria; the human score is the mean over the clinicians who rated the response; a panel's
  * score is the mean over criteria of the mean over its judges with a valid verdict.
  */
-import {analyzeRated, COMBINED, icc3kZ, type AgreementResult, type IccSummary, type LexicalScore, type RatedResponse} from "../agreement.ts";
+import {analyzeRated, COMBINED, icc3kZ, type AgreementResult, type IccSummary, type LexicalScore, type RatedResponse} from "./agreement.ts";
 import {responseId, type JudgedResponse} from "./judged.ts";
 import type {ClinicianRating} from "./completed.ts";
 

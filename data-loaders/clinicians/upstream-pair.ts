@@ -14,8 +14,8 @@
  * rater has no spread, or the two did not rate the same instance ids, the pingouin call raises a
  * ValueError (its default `nan_policy` is "raise") and the script records NaN.
  */
-import {icc} from "../icc.ts";
-import type {Rating} from "../ratings.ts";
+import {icc} from "../stats/icc.ts";
+import type {Rating} from "./ratings.ts";
 
 /** The script's baseline for one set of ratings. */
 export interface UpstreamPair {

@@ -13,10 +13,10 @@
  */
 import {existsSync} from "node:fs";
 import {basename, join} from "node:path";
-import {canonicalJson, sha256} from "../cache.ts";
-import type {TableSink} from "../parquet.ts";
-import {tableNames, type Row, type TableName} from "../tables.ts";
-import {catalogueEntry, categoryOf} from "../taxonomy.ts";
+import {canonicalJson, sha256} from "../cache/cache.ts";
+import type {TableSink} from "../formats/parquet.ts";
+import {tableNames, type Row, type TableName} from "../formats/tables.ts";
+import {catalogueEntry, categoryOf} from "../benchmark/taxonomy.ts";
 import {readJsonFile} from "./fields.ts";
 import {runRows} from "./rows.ts";
 import {findSuites, listRunDirs, readRun, readRunSpec, type RunDir, type RunSpecInfo} from "./runs.ts";

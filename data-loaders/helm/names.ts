@@ -8,7 +8,7 @@
  * functions are `medhelm_med_qa`/`medhelm_med_mcqa` while their runs are named `med_qa`/`med_mcqa`.
  * `run_spec.groups` is the primary source of a run's benchmark; the name is the fallback.
  */
-import {catalogueEntry} from "../taxonomy.ts";
+import {catalogueEntry} from "../benchmark/taxonomy.ts";
 
 /** A parsed run name. */
 export interface RunName {

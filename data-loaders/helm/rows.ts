@@ -5,9 +5,9 @@
  * Instance ids of sub-runs are prefixed by the sub-run (`healthcaremagic/id12`), because HELM
  * numbers instances per run and the ids of two sub-runs collide.
  */
-import {stripThinking} from "../prompt.ts";
-import type {Row} from "../tables.ts";
-import {catalogueEntry} from "../taxonomy.ts";
+import {stripThinking} from "../benchmark/prompt.ts";
+import type {Row} from "../formats/tables.ts";
+import {catalogueEntry} from "../benchmark/taxonomy.ts";
 import {criterionMeans, helmJuryValue, runJury, verdictRows} from "./jury.ts";
 import {vendorOf} from "./names.ts";
 import type {HelmPrediction, HelmRun, HelmStat} from "./runs.ts";

@@ -5,7 +5,7 @@
  * (from our catalogue, i.e. MedHELM's `environment.main_name`) and secondary ones such as
  * `quasi_exact_match` or ROUGE-L.
  */
-import {catalogueEntry} from "../taxonomy.ts";
+import {catalogueEntry} from "../benchmark/taxonomy.ts";
 import type {HelmStat} from "./runs.ts";
 
 /** Stats that describe the call rather than the answer's quality. */

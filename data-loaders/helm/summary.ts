@@ -8,8 +8,8 @@
  */
 import {existsSync, readdirSync} from "node:fs";
 import {basename, join} from "node:path";
-import {catalogue} from "../taxonomy.ts";
-import {meanWinRates} from "../winrate.ts";
+import {catalogue} from "../benchmark/taxonomy.ts";
+import {meanWinRates} from "../stats/winrate.ts";
 import {Field, readJsonFile} from "./fields.ts";
 import {benchmarkOfRun, modelFromRunArg, parseRunName} from "./names.ts";
 import {naturalSort} from "./runs.ts";

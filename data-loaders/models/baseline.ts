@@ -5,9 +5,9 @@
  * - `baseline/first-choice`: always "A" (multiple choice only).
  * - `baseline/lead`: the first sentences of the input (generation only), the classic lead baseline.
  */
-import {LETTERS} from "../prompt.ts";
-import {seededFor} from "../random.ts";
-import type {Benchmark, Generation, Model} from "../types.ts";
+import {LETTERS} from "../benchmark/prompt.ts";
+import {seededFor} from "../stats/random.ts";
+import type {Benchmark, Generation, Model} from "../benchmark/types.ts";
 
 const isChoice = (b: Benchmark) => b.prompt.kind === "multiple_choice_joint";
 

@@ -8,9 +8,9 @@
  */
 import OpenAI, {AzureOpenAI} from "openai";
 import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from "openai/resources/chat/completions";
-import {defaultRetryPolicy, EndpointScheduler, MalformedResponseError, type RetryPolicy, type SchedulerStats} from "../scheduler.ts";
+import {defaultRetryPolicy, EndpointScheduler, MalformedResponseError, type RetryPolicy, type SchedulerStats} from "../concurrency/scheduler.ts";
 import {nodeFetch} from "./transport.ts";
-import type {GenerateRequest, Generation, Model} from "../types.ts";
+import type {GenerateRequest, Generation, Model} from "../benchmark/types.ts";
 
 /** A configured endpoint. The key is read from the environment and never leaves this object. */
 export interface Endpoint {

@@ -6,11 +6,11 @@
  * run's; what a table cannot say (the entry's display label, the published per-benchmark costs)
  * comes beside the rows.
  */
-import {canonicalJson} from "../cache.ts";
-import {catalogueScale, normalizeScore} from "../leaderboard.ts";
-import {paperModels, type PaperSource} from "../paper.ts";
-import type {Row, TableName} from "../tables.ts";
-import {catalogueEntry, categoryOf} from "../taxonomy.ts";
+import {canonicalJson} from "../cache/cache.ts";
+import {catalogueScale, normalizeScore} from "./leaderboard.ts";
+import {paperModels, type PaperSource} from "./recomputed.ts";
+import type {Row, TableName} from "../formats/tables.ts";
+import {catalogueEntry, categoryOf} from "../benchmark/taxonomy.ts";
 
 /** `runs.source` and the entries' `source` of the published results. */
 export const PUBLISHED_SOURCE = "medhelm-paper";

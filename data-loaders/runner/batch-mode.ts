@@ -3,12 +3,12 @@
  * endpoints send their requests as batches, and the two rounds that run before the runner
  * (answers, then verdicts), whose results the runner takes as delivered answers.
  */
-import type {ResponseCache} from "../cache.ts";
-import type {TokenCounter} from "../costs.ts";
+import type {ResponseCache} from "../cache/cache.ts";
+import type {TokenCounter} from "../cost/costs.ts";
 import type {Endpoint} from "../models/openai.ts";
-import type {Price} from "../prices.ts";
-import type {ItemRef} from "../run.ts";
-import type {Benchmark, Instance, Model} from "../types.ts";
+import type {Price} from "../cost/prices.ts";
+import type {ItemRef} from "./run.ts";
+import type {Benchmark, Instance, Model} from "../benchmark/types.ts";
 import {BatchRunner, batchOnly, endpointNameOf, probeBatchApi, type BatchDeliveries, type BatchWait, type PollPolicy} from "./batch.ts";
 import {openLedger} from "./batch-ledger.ts";
 import {answerRound, judgeRound} from "./batch-plan.ts";

@@ -5,10 +5,10 @@
  * cache (or that baselines compute), with the runner's rules: no verdict on a failed or empty
  * answer, and self- or same-vendor judging left out when the configuration says so.
  */
-import {keyWithText, type CacheKeyFields, type CacheLabel, type ResponseCache} from "../cache.ts";
-import {stripThinking} from "../prompt.ts";
-import {answerRequest, judgeRequest, juryPurpose, keyFields, requestFor, type ItemRef} from "../run.ts";
-import type {Benchmark, GenerateRequest, Instance, Model} from "../types.ts";
+import {keyWithText, type CacheKeyFields, type CacheLabel, type ResponseCache} from "../cache/cache.ts";
+import {stripThinking} from "../benchmark/prompt.ts";
+import {answerRequest, judgeRequest, juryPurpose, keyFields, requestFor, type ItemRef} from "./run.ts";
+import type {Benchmark, GenerateRequest, Instance, Model} from "../benchmark/types.ts";
 
 /** One request of a batch round. */
 export interface PlannedRequest {

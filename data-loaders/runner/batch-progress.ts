@@ -3,7 +3,7 @@
  * long, that this is normal and that stopping is safe. On a terminal the lines are redrawn in
  * place; elsewhere a line is printed when a batch's state or counts change.
  */
-import {humanDuration} from "../progress.ts";
+import {humanDuration} from "./progress.ts";
 import type {BatchWait} from "./batch.ts";
 
 /** After this long, the wait is explained once. */

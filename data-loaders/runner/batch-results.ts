@@ -9,7 +9,7 @@
  * anomaly: reported, never silently dropped, and never attributed to a request.
  */
 import {generationOf} from "../models/openai.ts";
-import type {Generation} from "../types.ts";
+import type {Generation} from "../benchmark/types.ts";
 
 /** What a result line says about one request. */
 export type LineResult = {ok: true; generation: Generation} | {ok: false; error: string};

@@ -20,12 +20,12 @@
 import {randomUUID} from "node:crypto";
 import OpenAI, {toFile} from "openai";
 import type {Batch} from "openai/resources/batches";
-import type {ResponseCache} from "../cache.ts";
-import type {TokenCounter} from "../costs.ts";
+import type {ResponseCache} from "../cache/cache.ts";
+import type {TokenCounter} from "../cost/costs.ts";
 import {chatCompletionBody, publicUrl, sdkClient, type Endpoint} from "../models/openai.ts";
-import {batchRates, costUsd, type Price} from "../prices.ts";
-import type {Deliveries, Delivered} from "../run.ts";
-import type {Model} from "../types.ts";
+import {batchRates, costUsd, type Price} from "../cost/prices.ts";
+import type {Deliveries, Delivered} from "./run.ts";
+import type {Model} from "../benchmark/types.ts";
 import {inFlight, unresolved, type BatchCounts, type BatchRound, type Ledger, type LedgerBatch} from "./batch-ledger.ts";
 import type {PlannedRequest} from "./batch-plan.ts";
 import {readResultFile, type BatchResults} from "./batch-results.ts";

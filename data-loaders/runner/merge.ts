@@ -10,8 +10,8 @@
  */
 import {existsSync, mkdirSync, readdirSync, renameSync, rmSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {memoryConnection, queryRows, sqlString} from "../parquet.ts";
-import {schemas, tableNames, type TableName} from "../tables.ts";
+import {memoryConnection, queryRows, sqlString} from "../formats/parquet.ts";
+import {schemas, tableNames, type TableName} from "../formats/tables.ts";
 import {shardLabel} from "./shard.ts";
 import {checkFoldersMergeable, ShardFolderError, type FolderRun} from "./shard-folders.ts";
 

@@ -11,8 +11,8 @@
  */
 import {join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {canonicalJson, sha256} from "../cache.ts";
-import {queryRows, sqlString} from "../parquet.ts";
+import {canonicalJson, sha256} from "../cache/cache.ts";
+import {queryRows, sqlString} from "../formats/parquet.ts";
 import {readShardLabel, shardLabel, type Shard} from "./shard.ts";
 
 /** What decides a run's results, compared between folders (from the runs table). */

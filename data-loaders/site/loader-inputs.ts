@@ -17,7 +17,7 @@
 import {createHash} from "node:crypto";
 import {readdirSync, readFileSync, statSync} from "node:fs";
 import {dirname, isAbsolute, join, relative, resolve} from "node:path";
-import {CONFIG_FILE} from "../config.ts";
+import {CONFIG_FILE} from "../runner/config.ts";
 
 /** A loader's inputs: a digest by input name. */
 export type Fingerprint = Record<string, string>;

@@ -6,7 +6,7 @@
  * and restricted text never reaches a table anyone can query. Names and the remaining columns
  * are those of the result folders' Parquet, so a query runs unchanged in `medhelm sql`.
  */
-import {schemas, type TableName} from "../tables.ts";
+import {schemas, type TableName} from "../formats/tables.ts";
 
 /** Long text columns left out of each raw table the notebook gets. */
 export const withheldColumns: Partial<Record<TableName, string[]>> = {

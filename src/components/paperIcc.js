@@ -1,5 +1,5 @@
 // A browser-side ICC(3,k) on z-scored columns, for agreement that only exists once the page joins
-// our runs' verdicts with the clinician ratings. data-loaders/icc.ts is the tested reference.
+// our runs' verdicts with the clinician ratings. data-loaders/stats/icc.ts is the tested reference.
 
 /**
  * ICC(3,k) with k = 2 on z-scored columns of `pairs` ([a, b] per response): two-way mixed effects,

@@ -2,9 +2,9 @@ import {mkdtempSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {siteFiles} from "../../data-loaders/site.ts";
+import {siteFiles} from "../../data-loaders/site/archive.ts";
 import {cachedGroups, contentKey, directoryStatsCache} from "../../data-loaders/site/stats-cache.ts";
-import type {Benchmark} from "../../data-loaders/types.ts";
+import type {Benchmark} from "../../data-loaders/benchmark/types.ts";
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -1,0 +1,566 @@
+/**
+ * The site's data: runs the configured suite (cached) or reads existing result folders, then
+ * derives the tables the pages query and packs everything into one zip (one loader, so the suite
+ * runs once per build). Tables are shipped twice: Arrow IPC for the browser, which reads it
+ * without DuckDB extensions (the large per-benchmark score tables gzip-compressed), and Parquet
+ * for downloads.
+ *
+ * Pages stay fast by reading only what they show: small aggregated tables for the leaderboard
+ * and the analysis pages, one instance-level score file per benchmark (`bench/<id>.arrow.gz`) for
+ * its page, and the long text (prompts, outputs, gold answers, judge explanations) in a few
+ * gzip-compressed chunk files per benchmark (`text/<id>-<k>.json.gz`) that the drill-down
+ * fetches when an instance is opened. Framework copies only the archive members a page references into the built site.
+ *
+ * Publishing: instance text of gated and private benchmarks is removed from the merged result
+ * tables before anything is derived, unless the configuration sets `publishRestrictedText`, so
+ * no table, chunk or download can carry it. Aggregates are always published.
+ */
+import {existsSync} from "node:fs";
+import {mkdtemp, readFile, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {gzipSync, zipSync} from "fflate";
+import {queryToArrowIPC} from "../formats/arrow.ts";
+import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "../stats/bootstrap.ts";
+import {loadConfig, type SuiteConfig} from "../runner/config.ts";
+import {insertRows, rowsOf, type ColumnType} from "../formats/duckdb-rows.ts";
+import {memoryConnection, sqlString} from "../formats/parquet.ts";
+import {seeded} from "../stats/random.ts";
+import {catalogueWith, dataAvailable, projectRegistry} from "../benchmark/registry.ts";
+import {usageCosts, type JudgeUsage, type ModelUsage} from "./costs.ts";
+import {partitionByKey, partsFor, runParts} from "./parallel.ts";
+import {
+  cellIntervals, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
+  type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
+} from "./stats.ts";
+import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
+import {checkFoldersTogether} from "../runner/shard-folders.ts";
+import {notebookTableQueries} from "./notebook-tables.ts";
+import {cachedGroups, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
+import {runConfigured} from "../runner/suite.ts";
+import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetting} from "../paper/comparability.ts";
+import {PUBLISHED_SOURCE, SUMMARY_INSTANCE, paperInstanceCounts, parsePublished, publishedRows, type PublishedSetting} from "../paper/published.ts";
+import {readPaperSources} from "../paper/recomputed.ts";
+import {schemas, tableNames} from "../formats/tables.ts";
+import {categories, subcategories} from "../benchmark/taxonomy.ts";
+import type {Benchmark} from "../benchmark/types.ts";
+import {meanWinRates} from "../stats/winrate.ts";
+
+/** Where the site's results come from. */
+export interface SiteSource {
+  /** Run the configured suite before building (default true). */
+  run: boolean;
+  /** Further result folders (e.g. imported HELM runs) shown next to the run. */
+  include: string[];
+  /** The published MedHELM results ranked among the runs: "v2" (default), "v1" or false. */
+  published: PublishedSetting;
+}
+
+/** Reads the site source from the configuration (`site` field); `where` names the file in errors. */
+export function siteSource(spec: {site?: {run?: boolean; include?: string[]; published?: unknown}} | undefined, cwd: string, where = "configuration"): SiteSource {
+  return {
+    run: spec?.site?.run ?? true,
+    include: (spec?.site?.include ?? []).map((d) => resolve(cwd, d)),
+    published: parsePublished(spec?.site?.published, `${where}: site.published`)
+  };
+}
+
+/** Everything the site's tables are derived from. */
+export interface SiteInput {
+  /** Result folders, each holding the six Parquet tables. */
+  dirs: string[];
+  /** Registered benchmarks: each gets a page, so each gets its per-benchmark files. */
+  registry: Benchmark[];
+  /** Where users keep gated data (decides `data_available` of registered benchmarks). */
+  dataDir: string;
+  /** Publish instance text of gated and private benchmarks (off unless configured). */
+  publishRestrictedText: boolean;
+  /** Seed of every bootstrap. */
+  seed: number;
+  /** Bootstrap resamples (1000 by default). */
+  resamples?: number;
+  /** The published MedHELM version shown as entries of source `medhelm-paper` (none by default). */
+  published?: PublishedSetting;
+  /** Directory of the statistics cache (see site/stats-cache.ts); none: everything is computed. */
+  statsCache?: string;
+  log: (m: string) => void;
+  /** Where warnings about the folders go (shards missing from a sharded run); `log` when absent. */
+  warn?: (m: string) => void;
+}
+
+/** The project's registry; benchmark files that fail to load are logged and left out, never failing the build. */
+async function registryLogged(config: SuiteConfig, log: (m: string) => void): Promise<Benchmark[]> {
+  const {benchmarks, errors} = await projectRegistry(config);
+  for (const e of errors) log(`benchmark not loaded: ${e.message}`);
+  return benchmarks;
+}
+
+/** Builds the zip of site tables for the project in `cwd`. */
+export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<string, string | undefined>; log: (m: string) => void}): Promise<Uint8Array> {
+  const configFile = env.MEDHELM_CONFIG;
+  const config = loadConfig({cwd, env, file: configFile});
+  const source = siteSource(config.raw, cwd, config.file ?? "configuration");
+  const dirs: string[] = [...source.include];
+  if (source.run) {
+    const {config: used} = await runConfigured({cwd, env, flags: {configFile}, log});
+    dirs.unshift(used.outDir);
+  }
+  const files = await siteFiles({
+    dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed,
+    published: source.published, log, statsCache: resolve(cwd, env.MEDHELM_STATS_CACHE ?? join(".medhelm", "site-stats-cache"))
+  });
+  // Stored, not deflated: the archive is only Framework's intermediate (it copies the members a
+  // page references), and its largest members are compressed already.
+  return zipSync(files, {level: 0});
+}
+
+/** The files of the site archive, by path inside the zip. */
+export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8Array>> {
+  for (const dir of input.dirs) {
+    for (const table of tableNames) if (!existsSync(join(dir, `${table}.parquet`))) throw new Error(`result folder ${dir} lacks ${table}.parquet`);
+  }
+  const {connection, close} = await memoryConnection();
+  const tmp = await mkdtemp(join(tmpdir(), "medhelm-site-"));
+  const files: Record<string, Uint8Array> = {};
+  // `packed` tables (a benchmark's instance-level scores, by far the largest) go to the pages
+  // gzip-compressed (`.arrow.gz`, unpacked by src/components/packed.js): about a fifth of the bytes.
+  const ship = async (name: string, sql: string, packed = false) => {
+    const arrow = await queryToArrowIPC(connection, sql);
+    if (packed) files[`${name}.arrow.gz`] = gzipSync(arrow, {level: 6, mtime: 0});
+    else files[`${name}.arrow`] = arrow;
+    const parquet = join(tmp, "table.parquet");
+    await connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+  };
+  try {
+    // The shards of a sharded run are read as one run: a unit in two of its folders is an error.
+    const {warnings} = await checkFoldersTogether(connection, input.dirs);
+    for (const warning of warnings) (input.warn ?? input.log)(`warning: ${warning}`);
+    await loadResults(connection, input.dirs);
+    await loadPublished(connection, input.published ?? false);
+    await createCatalogue(connection, input);
+    await withholdRestrictedText(connection, input.publishRestrictedText);
+    const started = Date.now();
+    const cache = directoryStatsCache(input.statsCache ?? null, statisticsCode());
+    await deriveTables(connection, input, cache);
+    cache.save();
+    input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s (statistics cache: ${cache.stats.hits} hits, ${cache.stats.misses} misses)`);
+    for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
+    // The notebook's raw tables, without their long text (restricted text is already withheld).
+    for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
+    for (const b of input.registry) {
+      await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`, true);
+      Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
+    }
+  } finally {
+    close();
+    await rm(tmp, {recursive: true, force: true});
+  }
+  return files;
+}
+
+/** Tables shipped as `<name>.arrow` and `<name>.parquet`, with their sort order. */
+export const shippedTables: Record<string, string> = {
+  runs: "run_id",
+  benchmarks: "run_id, benchmark",
+  catalogue: "position",
+  leaderboard: "benchmark, metric, label",
+  // One row per reason a cell of a run differs from the paper's setting (none: comparable).
+  comparability: "label, benchmark, kind, reason",
+  win_rates: "scope, rank NULLS LAST, label",
+  pair_differences: "benchmark, label_a, label_b",
+  pair_disagreements: "benchmark, label_a, label_b, abs(difference) DESC, instance_id",
+  metric_values: "benchmark, metric, label, instance_id",
+  metric_correlations: "benchmark, metric_x, metric_y",
+  judge_composites: "benchmark, judge, label, instance_id, run_id",
+  judge_correlations: "benchmark, judge_x, judge_y",
+  judge_agreement: "benchmark",
+  judge_success: "benchmark, judge",
+  per_judge_scores: "benchmark, label, judge",
+  unscored_reasons: "benchmark, label, n DESC, reason",
+  self_judging: "benchmark, label, judge",
+  own_table1: "win_rate DESC NULLS LAST, label",
+  own_category_scores: "category, label",
+  own_category_win_rates: "category, label",
+  own_subcategory_scores: "subcategory, label",
+  own_costs: "label",
+  run_costs: "run_id, label",
+  // Every leaderboard entry (label, model, source, kind), whatever it has rows in: the site-wide
+  // model list that gives each model one colour on every page.
+  labels: "label"
+};
+
+/** Reads and merges the six tables of every result folder (empty tables when there is none). */
+async function loadResults(connection: DuckDBConnection, dirs: readonly string[]): Promise<void> {
+  for (const table of tableNames) {
+    const columns = schemas[table].columns.map((c) => `${c.name} ${c.type}`).join(", ");
+    await connection.run(`CREATE TABLE ${table} (${columns})`);
+    if (!dirs.length) continue;
+    const source = `read_parquet([${dirs.map((d) => sqlString(join(d, `${table}.parquet`))).join(", ")}], union_by_name = true)`;
+    // Folders written by older versions or foreign writers may lack a column (union_by_name
+    // fills it with nulls in the others); a column no folder has is read as null.
+    const present = new Set((await rowsOf(connection, `DESCRIBE SELECT * FROM ${source}`)).map((r) => String(r.column_name)));
+    const names = schemas[table].columns.map((c) => c.name);
+    await connection.run(`INSERT INTO ${table} (${names.join(", ")}) SELECT ${names.map((n) => (present.has(n) ? n : `NULL AS ${n}`)).join(", ")} FROM ${source}`);
+  }
+}
+
+/**
+ * Adds the published MedHELM results of `version` to the merged result tables, as a result set of
+ * source `medhelm-paper` with one instance-less cell per model and benchmark, and records what the
+ * derivations need beside the rows: the published entries' labels and costs, and the paper's
+ * setting of each benchmark (`paper_settings`, empty when nothing is published).
+ */
+async function loadPublished(connection: DuckDBConnection, version: PublishedSetting): Promise<void> {
+  const source = version ? readPaperSources()[version] : null;
+  const published = version && source ? publishedRows(version, source) : null;
+  for (const table of tableNames) {
+    const rows = published?.tables[table] ?? [];
+    if (!rows.length) continue;
+    const columns = Object.fromEntries(schemas[table].columns.map((c) => [c.name, c.type])) as Record<string, ColumnType>;
+    await insertRows(connection, `published_${table}`, columns, rows);
+    await connection.run(`INSERT INTO ${table} (${Object.keys(columns).join(", ")}) SELECT ${Object.keys(columns).join(", ")} FROM published_${table}`);
+    await connection.run(`DROP TABLE published_${table}`);
+  }
+  await insertRows(connection, "published_labels", {run_id: "VARCHAR", model: "VARCHAR", label: "VARCHAR"}, published?.labels ?? []);
+  await insertRows(connection, "published_costs", {
+    run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
+    judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
+  }, (published?.costs ?? []) as unknown as Array<Record<string, unknown>>);
+  const counts = source ? paperInstanceCounts(source) : new Map<string, number>();
+  await insertRows(connection, "paper_settings", {version: "VARCHAR", benchmark: "VARCHAR", instances: "INTEGER"},
+    [...counts].map(([benchmark, instances]) => ({version: published!.version, benchmark, instances})));
+}
+
+/**
+ * The catalogue: every MedHELM benchmark (taxonomy order) and then every other registered
+ * benchmark (a team's own), with registry facts for those that have a benchmark file (and so a
+ * page), plus any benchmark found only in the results.
+ */
+async function createCatalogue(connection: DuckDBConnection, input: SiteInput): Promise<void> {
+  const entries = catalogueWith(input.registry);
+  // Whether the published version has a result for the benchmark; null when none is shown.
+  const published = input.published ? new Set((await rowsOf(connection, `SELECT benchmark FROM paper_settings`)).map((r) => String(r.benchmark))) : null;
+  const rows: Array<Record<string, unknown>> = entries.map((entry, position) => {
+    const b = input.registry.find((r) => r.id === entry.id);
+    const sub = subcategories.find((s) => s.id === entry.subcategory)!;
+    const cat = categories.find((c) => c.id === sub.category)!;
+    return {
+      benchmark: entry.id, name: entry.name, category: cat.id, category_name: cat.name, subcategory: sub.id, subcategory_name: sub.name,
+      access: entry.access, open_ended: entry.openEnded, main_metric: entry.mainMetric, registered: Boolean(b),
+      data_available: b ? dataAvailable(b, input.dataDir) : false, description: b?.description ?? null, task: entry.task,
+      dataset: b?.data.dataset ?? null, license: b?.data.license ?? null, position, published_result: published === null ? null : published.has(entry.id)
+    };
+  });
+  const foreign = await rowsOf(connection, `
+    SELECT benchmark, any_value(name) AS name, any_value(category) AS category, any_value(subcategory) AS subcategory,
+      coalesce(any_value(access), 'private') AS access, bool_or(open_ended) AS open_ended, any_value(main_metric) AS main_metric
+    FROM benchmarks WHERE benchmark NOT IN (${entries.map((e) => sqlString(e.id)).join(", ")}) GROUP BY benchmark ORDER BY benchmark`);
+  for (const f of foreign) {
+    const cat = categories.find((c) => c.id === f.category);
+    const sub = subcategories.find((s) => s.id === f.subcategory);
+    rows.push({
+      ...f, name: f.name ?? f.benchmark, category_name: cat?.name ?? f.category, subcategory_name: sub?.name ?? f.subcategory,
+      open_ended: Boolean(f.open_ended), registered: false, data_available: false, position: rows.length, published_result: published === null ? null : false
+    });
+  }
+  await insertRows(connection, "catalogue", {
+    benchmark: "VARCHAR", name: "VARCHAR", category: "VARCHAR", category_name: "VARCHAR", subcategory: "VARCHAR", subcategory_name: "VARCHAR",
+    access: "VARCHAR", open_ended: "BOOLEAN", main_metric: "VARCHAR", registered: "BOOLEAN", data_available: "BOOLEAN",
+    description: "VARCHAR", task: "VARCHAR", dataset: "VARCHAR", license: "VARCHAR", position: "INTEGER", published_result: "BOOLEAN"
+  }, rows);
+}
+
+/** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
+async function deriveTables(connection: DuckDBConnection, input: SiteInput, cache: StatsCache): Promise<void> {
+  const options = {seed: input.seed, resamples: input.resamples ?? 1000};
+  // An entry is a model from one source; its label carries the baseline and source marks.
+  await connection.run(`CREATE TABLE entries AS
+    WITH pairs AS (SELECT DISTINCT run_id, model FROM scores UNION SELECT DISTINCT run_id, model FROM completions),
+      kinds AS (SELECT run_id, model, any_value(model_kind) AS model_kind FROM completions GROUP BY ALL),
+      ided AS (
+        SELECT p.run_id, p.model, coalesce(r.source, 'native') AS source,
+          coalesce(k.model_kind, CASE WHEN p.model LIKE 'baseline/%' THEN 'baseline' ELSE 'llm' END) AS model_kind
+        FROM pairs p LEFT JOIN runs r USING (run_id) LEFT JOIN kinds k USING (run_id, model))
+    SELECT i.*, coalesce(p.label, i.model || CASE WHEN i.model_kind = 'baseline' THEN ' (baseline)' ELSE '' END
+      || CASE WHEN i.source = 'native' THEN '' ELSE ' [' || i.source || ']' END) AS label
+    FROM ided i LEFT JOIN published_labels p USING (run_id, model)`);
+  await connection.run(`CREATE TABLE labels AS SELECT label, any_value(model) AS model, any_value(source) AS source, any_value(model_kind) AS model_kind FROM entries GROUP BY label`);
+  // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
+  // averages and sums here and below are ordered by their own values: DuckDB's parallel
+  // aggregation otherwise adds in a different order on each build, and the published numbers
+  // would differ in the last bit between two builds of the same data.
+  await connection.run(`CREATE TABLE instance_values AS
+    SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
+      avg(s.value ORDER BY s.value) AS value, avg(s.value_normalized ORDER BY s.value_normalized) AS value_normalized,
+      any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
+    FROM scores s JOIN entries e USING (run_id, model) GROUP BY ALL`);
+  await connection.run(`CREATE TABLE verdict_units AS
+    SELECT j.benchmark, j.run_id, e.label, j.instance_id, j.judge,
+      bool_and(j.parse_status = 'ok') AS ok,
+      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score ORDER BY j.score) END AS composite,
+      mode(${withoutQuotes("coalesce(j.reason, j.parse_status)", '"…"')}) FILTER (WHERE j.parse_status <> 'ok') AS reason,
+      bool_or(j.self_judging) AS self_judging, bool_or(j.same_vendor) AS same_vendor,
+      bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
+      max(j.input_tokens) AS input_tokens, max(j.output_tokens) AS output_tokens
+    FROM judgments j JOIN entries e USING (run_id, model) GROUP BY ALL`);
+
+  let clock = Date.now();
+  const lap = (step: string) => {
+    input.log(`site: ${step} in ${((Date.now() - clock) / 1000).toFixed(1)} s`);
+    clock = Date.now();
+  };
+  const values = (await rowsOf(connection, `SELECT label, benchmark, metric, instance_id, value, value_normalized FROM instance_values ORDER BY label, benchmark, metric, instance_id`)) as unknown as InstanceValue[];
+  await insertRows(connection, "cell_intervals", {
+    label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
+    ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
+  }, [...(await cachedGroups(cache, "cell-intervals", groupsOf(values, (r) => r.label), [options], async (missing) => {
+    const rows = [...missing.values()].flat();
+    const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(rows.length)), options, input.log)).flat();
+    return groupsOf(cells, (c) => c.label);
+  }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
+  lap("cell intervals");
+
+  await deriveCosts(connection);
+  await deriveComparability(connection, input.published ?? false);
+  await connection.run(`CREATE TABLE leaderboard AS
+    SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
+      c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
+      avg(v.value ORDER BY v.value) AS value, avg(v.value_normalized ORDER BY v.value_normalized) AS value_normalized,
+      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value ORDER BY v.value), 0) AS sd,
+      any_value(i.ci_low) AS ci_low, any_value(i.ci_high) AS ci_high,
+      any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
+      any_value(i.mde_normalized) AS mde_normalized,
+      mode(${withoutQuotes("v.unscored_reason", '"…"')}) AS unscored_reason,
+      any_value(k.cost_usd) AS cost_usd, any_value(k.jury_cost_usd) AS jury_cost_usd,
+      any_value(CASE WHEN l.source = '${PUBLISHED_SOURCE}' THEN true ELSE q.comparable END) AS comparable, any_value(q.comparability) AS comparability
+    FROM instance_values v
+    JOIN labels l USING (label)
+    JOIN catalogue c USING (benchmark)
+    LEFT JOIN cell_intervals i USING (label, benchmark, metric)
+    LEFT JOIN cell_costs k USING (label, benchmark)
+    LEFT JOIN cell_comparability q USING (label, benchmark)
+    GROUP BY v.label, l.model, l.model_kind, l.source, v.benchmark, c.name, c.category, c.category_name, c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric`);
+
+  const main = (await rowsOf(connection, `
+    SELECT v.label, v.benchmark, c.category, v.instance_id, v.value_normalized AS value
+    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE v.is_main ORDER BY v.benchmark, v.label, v.instance_id`)) as unknown as MainValue[];
+  // Entries without instances (published results, summary-level imports) enter with fixed cells.
+  const points = new Set((await rowsOf(connection, `SELECT label FROM instance_values GROUP BY label HAVING bool_and(instance_id = '${SUMMARY_INSTANCE}')`)).map((r) => String(r.label)));
+  await insertRows(connection, "win_rates_raw", {
+    scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
+    rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER", point_value: "BOOLEAN"
+  }, (await cachedGroups(cache, "win-rates", new Map([["all", main]]), [options, [...points].sort()], async (all) => new Map([["all", winRateRows(all.get("all")!, {...options, points})]]), [])).get("all")! as unknown as Array<Record<string, unknown>>);
+  lap("win rates");
+  await connection.run(`CREATE TABLE win_rates AS
+    WITH macro AS (
+      SELECT label, 'all' AS scope, avg(value_normalized ORDER BY value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, avg(value_normalized ORDER BY value_normalized) AS macro_avg FROM leaderboard WHERE is_main GROUP BY label, category)
+    SELECT w.scope, coalesce((SELECT name FROM (SELECT DISTINCT category AS id, category_name AS name FROM catalogue) WHERE id = w.scope), 'All benchmarks') AS scope_name,
+      w.label, l.model, l.source, l.model_kind, w.win_rate, w.win_rate_low, w.win_rate_high, w.rank, w.rank_low, w.rank_high,
+      w.n_benchmarks, m.macro_avg, w.point_value,
+      CASE WHEN l.source = 'native' AND c.n > 0 THEN 'comparable on ' || c.n_comparable || ' of ' || c.n || ' benchmark' || CASE WHEN c.n = 1 THEN '' ELSE 's' END END AS comparability
+    FROM win_rates_raw w JOIN labels l USING (label) LEFT JOIN macro m USING (label, scope)
+    LEFT JOIN (
+      SELECT label, 'all' AS scope, count(comparable)::INTEGER AS n, count(*) FILTER (WHERE comparable)::INTEGER AS n_comparable FROM leaderboard WHERE is_main GROUP BY label
+      UNION ALL SELECT label, category AS scope, count(comparable)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
+    ) c USING (label, scope)`);
+
+  type Pairs = ReturnType<typeof pairComparisons>;
+  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupsOf(main, (r) => r.benchmark), [options], async (missing) => {
+    const rows = [...missing.values()].flat();
+    const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), options, input.log);
+    const differences = groupsOf(parts.flatMap((p) => p.differences), (d) => d.benchmark);
+    const disagreements = groupsOf(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
+    return new Map([...missing.keys()].map((b) => [b, {differences: differences.get(b) ?? [], disagreements: disagreements.get(b) ?? []}]));
+  }, {differences: [], disagreements: []} as Pairs)).values()];
+  const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
+  lap("paired comparisons");
+  await insertRows(connection, "pair_differences_raw", {
+    benchmark: "VARCHAR", label_a: "VARCHAR", label_b: "VARCHAR", n: "INTEGER", difference: "DOUBLE", difference_low: "DOUBLE", difference_high: "DOUBLE", p_value: "DOUBLE"
+  }, pairs.differences as unknown as Array<Record<string, unknown>>);
+  await connection.run(`CREATE TABLE pair_differences AS SELECT p.benchmark, c.name AS benchmark_name, c.category, p.* EXCLUDE (benchmark) FROM pair_differences_raw p JOIN catalogue c USING (benchmark)`);
+  await insertRows(connection, "pair_disagreements", {
+    benchmark: "VARCHAR", label_a: "VARCHAR", label_b: "VARCHAR", instance_id: "VARCHAR", value_a: "DOUBLE", value_b: "DOUBLE", difference: "DOUBLE"
+  }, pairs.disagreements as unknown as Array<Record<string, unknown>>);
+
+  // Metric agreement on open-ended benchmarks: the jury's main score is named jury_score everywhere.
+  await connection.run(`CREATE TABLE metric_values AS
+    SELECT v.benchmark, v.label, v.instance_id, CASE WHEN v.is_main THEN 'jury_score' ELSE v.metric END AS metric, v.value, v.value_normalized
+    FROM instance_values v JOIN catalogue c USING (benchmark) JOIN labels l USING (label)
+    WHERE c.open_ended AND v.value IS NOT NULL AND l.source <> '${PUBLISHED_SOURCE}'`);
+  const metricRows = (await rowsOf(connection, `SELECT benchmark, label, instance_id, metric, value FROM metric_values ORDER BY benchmark, label, instance_id, metric`)) as unknown as MetricValue[];
+  await insertRows(connection, "metric_correlations", correlationColumns({benchmark: "VARCHAR", metric_x: "VARCHAR", metric_y: "VARCHAR"}),
+    metricCorrelations(metricRows) as unknown as Array<Record<string, unknown>>);
+
+  await connection.run(`CREATE TABLE judge_composites AS
+    SELECT benchmark, run_id, label, instance_id, judge, composite FROM verdict_units WHERE ok`);
+  const composites = (await rowsOf(connection, `SELECT * FROM judge_composites ORDER BY benchmark, run_id, label, instance_id, judge`)) as unknown as JudgeComposite[];
+  await insertRows(connection, "judge_correlations", correlationColumns({benchmark: "VARCHAR", judge_x: "VARCHAR", judge_y: "VARCHAR"}),
+    judgeCorrelations(composites) as unknown as Array<Record<string, unknown>>);
+  await insertRows(connection, "judge_agreement", {benchmark: "VARCHAR", judges: "VARCHAR", alpha_interval: "DOUBLE", alpha_ordinal: "DOUBLE", n_units: "INTEGER"},
+    judgeAgreement(composites) as unknown as Array<Record<string, unknown>>);
+  await connection.run(`CREATE TABLE judge_success AS
+    SELECT benchmark, judge, count(*)::INTEGER AS n, count(*) FILTER (WHERE ok)::INTEGER AS n_ok,
+      count(*) FILTER (WHERE ok) / count(*) AS success_rate, mode(reason) FILTER (WHERE NOT ok) AS top_reason
+    FROM verdict_units GROUP BY ALL`);
+  await connection.run(`CREATE TABLE per_judge_scores AS
+    SELECT v.benchmark, l.model, v.judge, avg(v.composite ORDER BY v.composite) AS score, count(*)::INTEGER AS n, v.label, l.source
+    FROM verdict_units v JOIN labels l USING (label) WHERE v.ok GROUP BY ALL`);
+  await connection.run(`CREATE TABLE unscored_reasons AS
+    SELECT v.benchmark, l.model, coalesce(${withoutQuotes("v.unscored_reason", '"…"')}, 'no reason recorded') AS reason, count(*)::INTEGER AS n, v.label, l.source
+    FROM instance_values v JOIN labels l USING (label) WHERE v.is_main AND v.value IS NULL GROUP BY ALL`);
+  await connection.run(`CREATE TABLE self_judging AS
+    SELECT v.benchmark, l.model, v.judge, count(*)::INTEGER AS n_verdicts,
+      count(*) FILTER (WHERE v.self_judging)::INTEGER AS n_self_judging, count(*) FILTER (WHERE v.same_vendor)::INTEGER AS n_same_vendor, v.label, l.source
+    FROM verdict_units v JOIN labels l USING (label) GROUP BY ALL`);
+
+  // The paper's tables of our own runs: the published entries have their own (the paper archive).
+  const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main AND source <> '${PUBLISHED_SOURCE}'`)) as unknown as MainCell[];
+  const entries = (await rowsOf(connection, `SELECT label, model, source, model_kind FROM labels`)) as unknown as Entry[];
+  const own = ownTables(cells, entries);
+  const identity = {label: "VARCHAR", source: "VARCHAR", model_kind: "VARCHAR"} as const;
+  await insertRows(connection, "own_table1", {model: "VARCHAR", win_rate: "DOUBLE", win_sd: "DOUBLE", macro_avg: "DOUBLE", sd: "DOUBLE", ...identity}, own.own_table1);
+  await insertRows(connection, "own_category_scores", {model: "VARCHAR", category: "VARCHAR", score: "DOUBLE", ...identity}, own.own_category_scores);
+  await insertRows(connection, "own_category_win_rates", {model: "VARCHAR", category: "VARCHAR", win_rate: "DOUBLE", ...identity}, own.own_category_win_rates);
+  await insertRows(connection, "own_subcategory_scores", {model: "VARCHAR", subcategory: "VARCHAR", score: "DOUBLE", ...identity}, own.own_subcategory_scores);
+
+  // Instance-level scores per benchmark (no text) and the chunk each instance's text is in.
+  await connection.run(`CREATE TABLE chunks AS
+    SELECT benchmark, run_id, instance_id,
+      ((row_number() OVER (PARTITION BY benchmark ORDER BY instance_id, run_id) - 1) * ${TEXT_CHUNKS} // count(*) OVER (PARTITION BY benchmark))::INTEGER AS chunk
+    FROM (SELECT benchmark, run_id, instance_id FROM instances UNION SELECT benchmark, run_id, instance_id FROM completions)`);
+  await connection.run(`CREATE TABLE bench_scores AS
+    SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, s.note, coalesce(ch.chunk, 0) AS chunk
+    FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)
+    WHERE e.source <> '${PUBLISHED_SOURCE}'`);
+}
+
+/**
+ * Comparability of every native cell (entry x benchmark) with the paper's setting: one row per
+ * reason in `comparability` and one verdict per cell in `cell_comparability` (comparable when
+ * there is no reason). Without published results nothing is compared and both tables are empty.
+ * Imported entries are not assessed: their settings are HELM's, not recorded by our runs.
+ */
+async function deriveComparability(connection: DuckDBConnection, published: PublishedSetting): Promise<void> {
+  const cells: Array<CellSetting & {source: string}> = [];
+  if (published) {
+    const runRows = await rowsOf(connection, `
+      SELECT e.label, e.model, e.model_kind, s.benchmark, s.run_id, r.seed, r.config_json, b.max_tokens, coalesce(b.open_ended, c.open_ended) AS open_ended
+      FROM (SELECT DISTINCT run_id, model, benchmark FROM scores WHERE is_main) s
+      JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) LEFT JOIN benchmarks b USING (run_id, benchmark)
+      LEFT JOIN catalogue c USING (benchmark)
+      WHERE e.source = 'native' ORDER BY e.label, s.benchmark, s.run_id`);
+    const counts = new Map((await rowsOf(connection, `
+      SELECT v.label, v.benchmark, count(DISTINCT v.instance_id)::INTEGER AS n FROM instance_values v WHERE v.is_main GROUP BY ALL`)).map((r) => [`${r.label}\u0000${r.benchmark}`, Number(r.n)]));
+    const juries = new Map((await rowsOf(connection, `
+      SELECT label, benchmark, list(DISTINCT judge ORDER BY judge) AS judges, bool_or(self_judging) AS self_judging FROM verdict_units GROUP BY ALL`)).map((r) => [`${r.label}\u0000${r.benchmark}`, r]));
+    const byCell = new Map<string, CellSetting & {source: string}>();
+    for (const r of runRows) {
+      const key = `${r.label}\u0000${r.benchmark}`;
+      let cell = byCell.get(key);
+      if (!cell) {
+        const jury = juries.get(key);
+        cell = {
+          label: String(r.label), benchmark: String(r.benchmark), model: String(r.model), model_kind: String(r.model_kind), source: "native",
+          open_ended: Boolean(r.open_ended), n_instances: counts.get(key) ?? 0,
+          judges: jury ? (jury.judges as string[]).map(String) : [], self_judging: Boolean(jury?.self_judging), runs: []
+        };
+        byCell.set(key, cell);
+        cells.push(cell);
+      }
+      cell.runs.push(runSetting(r));
+    }
+  }
+  const settings = new Map((await rowsOf(connection, `SELECT benchmark, instances FROM paper_settings`)).map((r) => [String(r.benchmark), Number(r.instances)]));
+  const reasons = cells.map((cell) => {
+    const paper: PaperSetting = {version: String(published), published: settings.has(cell.benchmark), instances: settings.get(cell.benchmark) ?? null};
+    return {cell, reasons: comparabilityReasons(cell, paper)};
+  });
+  await insertRows(connection, "comparability", {label: "VARCHAR", benchmark: "VARCHAR", kind: "VARCHAR", reason: "VARCHAR"},
+    reasons.flatMap(({cell, reasons}) => reasons.map((r) => ({label: cell.label, benchmark: cell.benchmark, kind: r.kind, reason: r.reason}))));
+  await insertRows(connection, "cell_comparability", {label: "VARCHAR", benchmark: "VARCHAR", comparable: "BOOLEAN", comparability: "VARCHAR"},
+    reasons.map(({cell, reasons}) => ({label: cell.label, benchmark: cell.benchmark, comparable: reasons.length === 0, comparability: reasons.map((r) => r.reason).join("; ") || null})));
+}
+
+/** A run's settings for one benchmark, read from its manifest (`runs.config_json`) and `benchmarks` row. */
+function runSetting(row: Record<string, unknown>): RunSetting {
+  let manifest: Record<string, unknown> = {};
+  try {
+    manifest = JSON.parse(String(row.config_json ?? "{}")) as Record<string, unknown>;
+  } catch {
+    // A manifest that is not JSON records nothing; every setting then reads as unknown.
+  }
+  const number = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const models = Array.isArray(manifest.models) ? (manifest.models as Array<Record<string, unknown>>) : [];
+  const model = models.find((m) => m && m.id === row.model);
+  return {
+    limit: number(manifest.limit),
+    seed: number(row.seed) ?? number(manifest.seed),
+    maxEvalInstances: number(manifest.maxEvalInstances),
+    helmCompat: typeof manifest.helmCompat === "boolean" ? manifest.helmCompat : null,
+    benchmarkMaxTokens: number(row.max_tokens),
+    modelMaxTokens: number(model?.maxTokens),
+    excludedSelfJudging: manifest.excludeSelfJudging === true || manifest.excludeSameVendorJudging === true
+  };
+}
+
+/** Column types of a correlation table after its key columns. */
+function correlationColumns(key: Record<string, ColumnType>): Record<string, ColumnType> {
+  return {...key, n: "INTEGER", spearman: "DOUBLE", spearman_low: "DOUBLE", spearman_high: "DOUBLE", kendall_tau_b: "DOUBLE", pearson: "DOUBLE"};
+}
+
+/** Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per (run, entry). */
+async function deriveCosts(connection: DuckDBConnection): Promise<void> {
+  const models = (await rowsOf(connection, `
+    SELECT c.run_id, e.label, c.model, e.model_kind, c.benchmark, left(r.started_at, 10) AS date,
+      coalesce(sum(c.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(c.output_tokens), 0)::DOUBLE AS output_tokens,
+      count(*) FILTER (WHERE c.error IS NULL AND (c.input_tokens IS NULL OR c.output_tokens IS NULL))::INTEGER AS n_missing_usage
+    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL`)) as unknown as ModelUsage[];
+  const judges = (await rowsOf(connection, `
+    SELECT v.run_id, v.label, v.benchmark, v.judge, left(r.started_at, 10) AS date,
+      coalesce(sum(v.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(v.output_tokens), 0)::DOUBLE AS output_tokens,
+      count(*) FILTER (WHERE v.called AND (v.input_tokens IS NULL OR v.output_tokens IS NULL))::INTEGER AS n_missing_usage
+    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as JudgeUsage[];
+  await insertRows(connection, "usage_costs", {
+    run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
+    judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
+  }, usageCosts(models, judges) as unknown as Array<Record<string, unknown>>);
+  // The published entries cost what MedHELM published for them (its upper-bound estimate).
+  await connection.run(`INSERT INTO usage_costs SELECT run_id, label, benchmark, input_tokens, output_tokens, judge_input_tokens, judge_output_tokens, cost_usd, jury_cost_usd FROM published_costs`);
+  // A sum with an unknown part is unknown: count(x) = count(*) tells whether every part is known.
+  const known = (x: string) => `CASE WHEN count(${x}) = count(*) THEN sum(${x} ORDER BY ${x}) END`;
+  await connection.run(`CREATE TABLE cell_costs AS SELECT label, benchmark, ${known("cost_usd")} AS cost_usd, ${known("jury_cost_usd")} AS jury_cost_usd FROM usage_costs GROUP BY ALL`);
+  await connection.run(`CREATE TABLE own_costs AS
+    SELECT l.model, ${known("u.cost_usd")} AS benchmark_cost, ${known("u.jury_cost_usd")} AS jury_cost,
+      CASE WHEN count(u.cost_usd) = count(*) AND count(u.jury_cost_usd) = count(*) THEN sum(u.cost_usd ORDER BY u.cost_usd) + sum(u.jury_cost_usd ORDER BY u.jury_cost_usd) END AS total_cost,
+      u.label, l.source, l.model_kind
+    FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
+  await connection.run(`CREATE TABLE run_costs AS
+    SELECT u.run_id, u.label, l.model, l.source, sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+      sum(u.judge_input_tokens) AS judge_input_tokens, sum(u.judge_output_tokens) AS judge_output_tokens,
+      ${known("u.cost_usd")} AS cost_usd, ${known("u.jury_cost_usd")} AS jury_cost_usd
+    FROM usage_costs u JOIN labels l USING (label) GROUP BY ALL`);
+}
+
+/**
+ * The source text of the cached statistics and what they call, part of every cache key: editing
+ * any of these functions invalidates their cached results without a manual version bump.
+ */
+function statisticsCode(): string {
+  return [cellIntervals, winRateRows, pairComparisons, bootstrapMeanCi, bootstrapWinRates, pairedBootstrap, pairedBootstrapAll, minimumDetectableEffect, meanWinRates, seeded, labelSeed]
+    .map((f) => f.toString()).join("\n");
+}
+
+/** Items grouped by a string key, in first-appearance order. */
+function groupsOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
