@@ -7,6 +7,7 @@
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
+import {gunzipSync} from "node:zlib";
 import {tableFromIPC} from "apache-arrow";
 import {afterAll, describe, expect, it} from "vitest";
 import {judgeResolver, parseTemplate, rubricCriteria} from "../data-loaders/benchmark/medhelm-yaml.ts";
@@ -282,8 +283,9 @@ describe("a private-by-default benchmark on the site", () => {
     const rows = (name: string) => tableFromIPC(files[`${name}.arrow`]).toArray().map((r) => r.toJSON());
     expect(rows("catalogue").find((r) => r.benchmark === b.id)).toMatchObject({access: "private", license: expect.stringMatching(/treated as private/)});
     expect(rows("leaderboard").find((r) => r.benchmark === b.id && r.is_main)).toMatchObject({metric: "jury_score", value: 4.125, n: 3});
-    // Arrow and JSON files are uncompressed, so their bytes hold any text they carry.
-    const leaks = (all: Record<string, Uint8Array>, needle: string) => Object.entries(all).filter(([name, bytes]) => !name.endsWith(".parquet") && Buffer.from(bytes).includes(needle)).map(([name]) => name);
+    // Arrow and JSON files hold their text as bytes; the compressed detail files are unpacked first.
+    const plain = (name: string, bytes: Uint8Array) => Buffer.from(name.endsWith(".gz") ? gunzipSync(bytes) : bytes);
+    const leaks = (all: Record<string, Uint8Array>, needle: string) => Object.entries(all).filter(([name, bytes]) => !name.endsWith(".parquet") && plain(name, bytes).includes(needle)).map(([name]) => name);
     expect(leaks(files, canary)).toEqual([]);
     expect(leaks(files, "warfarin")).toEqual([]);
     // The control: allowed to publish, the same run's text is there.

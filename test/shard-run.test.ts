@@ -36,7 +36,7 @@ async function inProcess(command: typeof run, args: string[], env: Record<string
 }
 
 const leaderboardOf = async (dirs: string[]) =>
-  JSON.parse((await inProcess(leaderboard, ["--results", dirs.join(","), "--format", "json", "--resamples", "200", "--seed", "5"])).stdout).entries;
+  JSON.parse((await inProcess(leaderboard, ["--results", dirs.join(","), "--published", "none", "--format", "json", "--resamples", "200", "--seed", "5"])).stdout).entries;
 
 /** The site's per-benchmark leaderboard table (means, intervals, costs) for result folders. */
 async function siteLeaderboard(dirs: string[]) {

@@ -138,7 +138,7 @@ export function clinicianStudy(ratings: readonly Rating[], {file = "ratings.csv"
 }
 
 /** The study of the bundled ratings (or of `path`), as the agreement page's JSON. */
-export async function clinicianStudyFile(path = BUNDLED_RATINGS_FILE, projectRoot = fileURLToPath(new URL("..", import.meta.url))): Promise<ClinicianStudy> {
+export async function clinicianStudyFile(path = BUNDLED_RATINGS_FILE, projectRoot = fileURLToPath(new URL("../..", import.meta.url))): Promise<ClinicianStudy> {
   return clinicianStudy(await readRatings(path), {file: relative(projectRoot, path)});
 }
 
