@@ -4,6 +4,7 @@
  * file name, so adding a command touches one file.
  */
 import {parseArgs, type ParseArgsConfig} from "node:util";
+import {loadConfig, type SuiteConfig} from "../runner/config.ts";
 
 /** Where a command writes. Passed in so that tests capture output without spawning a process. */
 export interface CommandIO {
@@ -56,4 +57,13 @@ export function integerFlag(value: string | undefined, flag: string, min = 0): n
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be ${min === 0 ? "a non-negative integer" : `an integer of at least ${min}`}, got ${JSON.stringify(value)}`);
   if (Number(value) < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got ${value}`);
   return Number(value);
+}
+
+/** The project's configuration as a command sees it: a bad configuration is a usage error naming the file and field. */
+export function commandConfig(io: Pick<CommandIO, "cwd" | "env">, file: string | undefined): SuiteConfig {
+  try {
+    return loadConfig({cwd: io.cwd, env: io.env, file});
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -31,7 +31,7 @@ import {catalogueWith, dataAvailable, projectRegistry} from "../benchmark/regist
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./costs.ts";
 import {partitionByKey, partsFor, runParts} from "./parallel.ts";
 import {
-  cellIntervals, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
+  cellIntervals, groupBy, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
@@ -315,10 +315,10 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   await insertRows(connection, "cell_intervals", {
     label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
     ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
-  }, [...(await cachedGroups(cache, "cell-intervals", groupsOf(values, (r) => r.label), [options], async (missing) => {
+  }, [...(await cachedGroups(cache, "cell-intervals", groupBy(values, (r) => r.label), [options], async (missing) => {
     const rows = [...missing.values()].flat();
     const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(rows.length)), options, input.log)).flat();
-    return groupsOf(cells, (c) => c.label);
+    return groupBy(cells, (c) => c.label);
   }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
   lap("cell intervals");
 
@@ -368,11 +368,11 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     ) c USING (label, scope)`);
 
   type Pairs = ReturnType<typeof pairComparisons>;
-  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupsOf(main, (r) => r.benchmark), [options], async (missing) => {
+  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupBy(main, (r) => r.benchmark), [options], async (missing) => {
     const rows = [...missing.values()].flat();
     const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), options, input.log);
-    const differences = groupsOf(parts.flatMap((p) => p.differences), (d) => d.benchmark);
-    const disagreements = groupsOf(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
+    const differences = groupBy(parts.flatMap((p) => p.differences), (d) => d.benchmark);
+    const disagreements = groupBy(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
     return new Map([...missing.keys()].map((b) => [b, {differences: differences.get(b) ?? [], disagreements: disagreements.get(b) ?? []}]));
   }, {differences: [], disagreements: []} as Pairs)).values()];
   const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
@@ -553,14 +553,3 @@ function statisticsCode(): string {
     .map((f) => f.toString()).join("\n");
 }
 
-/** Items grouped by a string key, in first-appearance order. */
-function groupsOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}

@@ -44,7 +44,7 @@ export function labelSeed(base: number, label: string): number {
 }
 
 /** Groups items by a string key, keeping first-appearance order. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);

@@ -8,8 +8,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {csvFormat} from "d3-dsv";
-import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
-import {loadConfig} from "../../runner/config.ts";
+import {type Command, commandConfig, integerFlag, listFlag, parseFlags, UsageError} from "../command.ts";
 import {parsePublished, PUBLISHED_SOURCE, publishedVersions} from "../../paper/published.ts";
 import {siteFiles, siteSource} from "../../site/archive.ts";
 import {tableNames} from "../../formats/tables.ts";
@@ -100,12 +99,7 @@ const command: Command = {
     const scope = values.scope!;
     if (scope !== "all" && !categories.some((c) => c.id === scope)) throw new UsageError(`--scope must be "all" or a category id (${categories.map((c) => c.id).join(", ")}), got ${scope}`);
     const resamples = integerFlag(values.resamples, "--resamples", 1)!;
-    let config;
-    try {
-      config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const config = commandConfig(io, values.config);
     const seed = integerFlag(values.seed, "--seed") ?? config.seed;
     let published;
     try {

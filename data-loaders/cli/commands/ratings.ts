@@ -5,8 +5,7 @@
  */
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {integerFlag, listFlag, parseFlags, UsageError, type Command} from "../command.ts";
-import {loadConfig} from "../../runner/config.ts";
+import {type Command, commandConfig, integerFlag, listFlag, parseFlags, UsageError} from "../command.ts";
 import {loadRegistry} from "../../benchmark/registry.ts";
 import {textTable} from "../text-table.ts";
 import type {Rubric} from "../../benchmark/types.ts";
@@ -96,12 +95,7 @@ const command: Command = {
       assurance: numberFlag(values.assurance, "--assurance", 0, 1) ?? MEDHELM_DESIGN.assurance,
       width: numberFlag(values.width, "--width", 0, 2) ?? MEDHELM_DESIGN.width
     };
-    let config;
-    try {
-      config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const config = commandConfig(io, values.config);
     const dirs = values.results === undefined ? [config.outDir] : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
     if (!dirs.length) throw new UsageError("--results names no folder");
     let judged: JudgedResponse[];

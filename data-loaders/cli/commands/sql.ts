@@ -11,8 +11,7 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {csvFormat} from "d3-dsv";
-import {listFlag, parseFlags, UsageError, type Command} from "../command.ts";
-import {loadConfig} from "../../runner/config.ts";
+import {type Command, commandConfig, listFlag, parseFlags, UsageError} from "../command.ts";
 import {memoryConnection, sqlString} from "../../formats/parquet.ts";
 import {shippedTables, siteFiles} from "../../site/archive.ts";
 import {notebookTableQueries} from "../../site/notebook-tables.ts";
@@ -102,12 +101,7 @@ const command: Command = {
     const query = positionals[0];
     const format = values.format!;
     if (!["table", "json", "csv"].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
-    let config;
-    try {
-      config = loadConfig({cwd: io.cwd, env: io.env, file: values.config});
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const config = commandConfig(io, values.config);
     const dirs = values.results === undefined ? [config.outDir] : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
     if (dirs.length === 0) throw new UsageError("--results names no folder");
     checkFolders(dirs);
