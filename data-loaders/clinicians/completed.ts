@@ -8,8 +8,8 @@
 import {existsSync, statSync} from "node:fs";
 import {readdir, readFile} from "node:fs/promises";
 import {basename, dirname, extname, join, resolve} from "node:path";
-import {csvParseRows} from "d3-dsv";
 import {readSheet} from "read-excel-file/node";
+import {parseDelimitedRows} from "../formats/csv.ts";
 import type {Rubric} from "../benchmark/types.ts";
 import {responseId, type JudgedResponse, type ResponseKey} from "./judged.ts";
 import {KEY_COLUMNS, KEY_FILE} from "./sheets.ts";
@@ -78,8 +78,8 @@ async function readTable(file: string): Promise<Table> {
     const text = (c: unknown) => (c === null || c === undefined ? "" : c instanceof Date ? c.toISOString() : String(c));
     return {header: (rows[0] ?? []).map((h) => text(h).trim()), rows: rows.slice(1).map((cells, i) => ({row: i + 2, cells: cells.map(text)}))};
   }
-  const rows = csvParseRows((await readFile(file, "utf8")).replace(/^\uFEFF/, ""));
-  return {header: (rows[0] ?? []).map((h) => h.trim()), rows: rows.slice(1).map((cells, i) => ({row: i + 2, cells}))};
+  const [head, ...rows] = parseDelimitedRows(await readFile(file, "utf8"));
+  return {header: (head?.values ?? []).map((h) => h.trim()), rows: rows.map(({values}, i) => ({row: i + 2, cells: values}))};
 }
 
 /** Texts compare equal across CSV and Excel round trips: line ends unified, outer whitespace ignored. */

@@ -5,7 +5,7 @@
  * can fill the `llm_*` columns from the jury verdicts of our own runs.
  */
 import {readFile} from "node:fs/promises";
-import {csvParseRows} from "d3-dsv";
+import {parseDelimitedRows} from "../formats/csv.ts";
 
 /** The three criteria clinicians and the jury scored. */
 export const CRITERIA = ["accuracy", "completeness", "clarity"] as const;
@@ -56,8 +56,9 @@ const MAX_REPORTED = 20;
  * rate a response only once. Blank lines are skipped.
  */
 export function parseRatings(text: string, file = "ratings.csv"): Rating[] {
-  const rows = csvParseRows(text.replace(/^\uFEFF/, ""));
-  const lines = startLines(rows);
+  const parsed = parseDelimitedRows(text);
+  const rows = parsed.map((r) => r.values);
+  const lines = parsed.map((r) => r.line);
   const header = (rows[0] ?? []).map((h) => h.trim());
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (rows.length === 0 || missing.length > 0) {
@@ -174,13 +175,3 @@ export function joinJury(ratings: readonly Rating[], verdicts: readonly JuryVerd
   });
 }
 
-/** The 1-based line on which each parsed row starts, counting newlines inside quoted fields. */
-function startLines(rows: readonly string[][]): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  for (const row of rows) {
-    lines.push(line);
-    line += 1 + row.reduce((s, field) => s + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-  }
-  return lines;
-}
