@@ -69,7 +69,7 @@ function sources(dir: string, out: Record<string, string> = {}): Record<string, 
     const path = `${dir}/${name}`;
     if (name === "node_modules" || name === ".observablehq" || path === "benchmarks/data") continue;
     if (statSync(join(root, path)).isDirectory()) sources(path, out);
-    else if (/\.(ts|js|mjs|md)$/.test(name) && !name.endsWith(".d.ts")) out[path] = readFileSync(join(root, path), "utf8");
+    else if (/\.(ts|js|mjs|md)$/.test(name) && !name.endsWith(".d.ts") && name !== "README.md") out[path] = readFileSync(join(root, path), "utf8");
   }
   return out;
 }
