@@ -56,9 +56,12 @@ export function invalidateStaleLoaders({root = PROJECT_ROOT, cwd = process.cwd()
       log(staleMessage(spec.label, state.reasons));
       for (const path of [...outputs, recordPath(root, spec)]) rmSync(path, {recursive: true, force: true});
     } else if (state.state === "fresh") log(`${spec.label}: inputs unchanged, reusing the cached output`);
-    // Without the archive, extracted members left from an earlier build would be reused as they
-    // are (Framework's build takes any cached file), so they go too.
-    else for (const path of outputs.slice(1)) rmSync(path, {recursive: true, force: true});
+    else {
+      log(`${spec.label}: no cached output, running it`);
+      // Without the archive, extracted members left from an earlier build would be reused as they
+      // are (Framework's build takes any cached file), so they go too.
+      for (const path of outputs.slice(1)) rmSync(path, {recursive: true, force: true});
+    }
     return {spec, freshness: state};
   });
 }
