@@ -232,8 +232,21 @@ describe("medhelm run --batch", () => {
   it("lists a pending batch with its expected cost, cancels it, and the next run records its requests as cancelled", async () => {
     await withServer({FAKE_BATCH_DELAY_MS: "600000"}, async (server) => {
       const args = runArgs("cancel", ["--benchmarks", "pubmed_qa", "--models", "openai/test-model", "--judges", "", "--limit", "2"]);
-      const {stderr} = await killOnceCreated(server, 1, args);
-      void stderr;
+      // Killed once the run has recorded the batch's id: the server creating it is not enough,
+      // since the run may die before the id reaches the ledger (a case the rerun handles itself).
+      const run = spawnRun(args, envOf(server));
+      let done = false;
+      void run.exited.then(() => (done = true));
+      const recorded = () => {
+        try {
+          return ledgerRecords("cancel").some((r) => r.type === "created");
+        } catch {
+          return false;
+        }
+      };
+      while (!done && !recorded()) await new Promise((r) => setTimeout(r, 50));
+      run.child.kill("SIGKILL");
+      await run.exited;
       const batches = (extra: string[] = []) => runCli(["batches", "--cache", join(dir, "cancel", "cache"), ...extra], {env: envOf(server)});
       const listed = JSON.parse((await batches(["--format", "json"])).stdout);
       expect(listed.batches).toHaveLength(1);
