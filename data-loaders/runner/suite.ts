@@ -6,7 +6,7 @@
  */
 import {existsSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {availableParallelism} from "node:os";
-import {join} from "node:path";
+import {join, resolve} from "node:path";
 import {bertScorer} from "../metrics/bertscore.ts";
 import {fileCache} from "../cache/cache.ts";
 import {loadConfig, type SuiteConfig} from "./config.ts";
@@ -89,8 +89,9 @@ interface Prepared {
 
 async function prepare(cwd: string, env: Record<string, string | undefined>, flags: RunFlags): Promise<Prepared> {
   const config = loadConfig({cwd, env, file: flags.configFile});
-  if (flags.outDir) config.outDir = flags.outDir;
-  if (flags.cacheDir) config.cacheDir = flags.cacheDir;
+  // Relative folders on the command line are the caller's, as in the configuration file.
+  if (flags.outDir) config.outDir = resolve(cwd, flags.outDir);
+  if (flags.cacheDir) config.cacheDir = resolve(cwd, flags.cacheDir);
   if (flags.concurrency !== undefined) {
     if (flags.concurrency < 1) throw new Error(`--concurrency must be at least 1, got ${flags.concurrency}`);
     config.concurrency = flags.concurrency;
