@@ -7,7 +7,8 @@
 import {gunzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {DataType, tableFromIPC} from "apache-arrow";
-import {bootstrapMeanCi} from "../data-loaders/stats/bootstrap.ts";
+import {bootstrapMeanCi, pairedBootstrap} from "../data-loaders/stats/bootstrap.ts";
+import {derivedSeed} from "../data-loaders/stats/random.ts";
 import {dictionaryWorthy, queryToArrowIPC} from "../data-loaders/formats/arrow.ts";
 import {memoryConnection} from "../data-loaders/formats/parquet.ts";
 import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry.ts";
@@ -16,7 +17,7 @@ import {promptAroundInput} from "../data-loaders/site/text.ts";
 import {knownPrice, sumKnown, usageCosts, type ModelUsage} from "../data-loaders/site/costs.ts";
 import {partitionByKey, runParts} from "../data-loaders/site/parallel.ts";
 import {
-  cellIntervals, correlate, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
+  cellIntervals, correlate, judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type InstanceValue, type MainValue
 } from "../data-loaders/site/stats.ts";
 import {builtTable, serveBuiltSite} from "./built-tables.ts";
@@ -28,10 +29,10 @@ const value = (label: string, benchmark: string, metric: string, instance: strin
 });
 
 describe("cellIntervals", () => {
-  it("bootstraps each cell with a seed derived from its key, and rescales the interval to 0-1", () => {
+  it("bootstraps a complete cell exactly as resampling it alone with its benchmark's stream, and rescales the interval to 0-1", () => {
     const jury = [3, 4, 5, 2, 4, 3].map((v, i) => value("m", "aci_bench", "aci_bench_accuracy", `i${i}`, v, "jury"));
     const [cell] = cellIntervals(jury, {seed: 3, resamples: 200});
-    const expected = bootstrapMeanCi([3, 4, 5, 2, 4, 3], {seed: labelSeed(3, "m\u0000aci_bench\u0000aci_bench_accuracy"), resamples: 200});
+    const expected = bootstrapMeanCi([3, 4, 5, 2, 4, 3], {seed: derivedSeed(3, "resamples\u0000aci_bench"), resamples: 200});
     expect(cell.ci_low).toBe(expected.lower);
     expect(cell.ci_high).toBe(expected.upper);
     expect(cell.ci_low_normalized).toBeCloseTo((expected.lower - 1) / 4, 12);
@@ -80,6 +81,28 @@ describe("pairComparisons", () => {
     expect(differences).toHaveLength(1);
     expect(differences[0]).toMatchObject({label_a: "a", label_b: "b", n: 4, difference: 0.5});
     expect(disagreements.map((d) => [d.instance_id, d.difference])).toEqual([["q0", 1], ["q3", 1]]);
+  });
+
+  it("compares two complete entries exactly as pairedBootstrap does with their benchmark's stream", () => {
+    const a = [1, 0, 1, 1, 0, 1, 1, 0];
+    const b = [0, 0, 1, 0, 1, 1, 0, 0];
+    const values = [...main("a", "pubmed_qa", "x", a), ...main("b", "pubmed_qa", "x", b)];
+    const [d] = pairComparisons(values, {seed: 4, resamples: 300}).differences;
+    const expected = pairedBootstrap(a, b, {seed: derivedSeed(4, "resamples\u0000pubmed_qa"), resamples: 300});
+    expect([d.difference, d.difference_low, d.difference_high, d.p_value]).toEqual([expected.difference, expected.lower, expected.upper, expected.p_value]);
+  });
+
+  it("leaves published point entries out of the pairs and out of the benchmark's instance set", () => {
+    const a = [1, 0, 1, 1, 0, 1, 1, 0];
+    const b = [0, 0, 1, 0, 1, 1, 0, 0];
+    const values = [...main("a", "pubmed_qa", "x", a), ...main("b", "pubmed_qa", "x", b)];
+    const point: MainValue = {label: "paper", benchmark: "pubmed_qa", category: "x", instance_id: "summary", value: 0.7};
+    const without = pairComparisons(values, {resamples: 200});
+    const withPoint = pairComparisons([...values, point], {resamples: 200, points: ["paper"]});
+    expect(withPoint).toEqual(without);
+    const cells = cellIntervals([...values, point].map((v) => ({...v, metric: "x", value_normalized: v.value})), {resamples: 200, points: ["paper"]});
+    expect(cells.find((c) => c.label === "paper")).toMatchObject({ci_low: null, ci_high: null});
+    expect(cells.find((c) => c.label === "a")).toEqual(cellIntervals(values.map((v) => ({...v, metric: "x", value_normalized: v.value})), {resamples: 200}).find((c) => c.label === "a"));
   });
 
   it("skips pairs with fewer than two shared scored instances", () => {

@@ -22,16 +22,17 @@ import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {gzipSync, zipSync} from "fflate";
 import {queryToArrowIPC} from "../formats/arrow.ts";
-import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "../stats/bootstrap.ts";
+import {minimumDetectableEffect, winRateIntervals} from "../stats/bootstrap.ts";
+import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans} from "../stats/shared-resamples.ts";
 import {loadConfig, type SuiteConfig} from "../runner/config.ts";
 import {insertRows, rowsOf, type ColumnType} from "../formats/duckdb-rows.ts";
 import {memoryConnection, sqlString} from "../formats/parquet.ts";
-import {seeded} from "../stats/random.ts";
+import {seeded, seededFor} from "../stats/random.ts";
 import {catalogueWith, dataAvailable, projectRegistry} from "../benchmark/registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./costs.ts";
 import {partitionByKey, partsFor, runParts} from "./parallel.ts";
 import {
-  cellIntervals, groupBy, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
+  benchmarkResamples, cellIntervals, groupBy, judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
@@ -311,14 +312,19 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     input.log(`site: ${step} in ${((Date.now() - clock) / 1000).toFixed(1)} s`);
     clock = Date.now();
   };
-  const values = (await rowsOf(connection, `SELECT label, benchmark, metric, instance_id, value, value_normalized FROM instance_values ORDER BY label, benchmark, metric, instance_id`)) as unknown as InstanceValue[];
+  // Entries without instances (published results, summary-level imports) enter with fixed cells
+  // and leave the instance sets (and so the shared resamples) of the benchmarks alone.
+  const points = new Set((await rowsOf(connection, `SELECT label FROM instance_values GROUP BY label HAVING bool_and(instance_id = '${SUMMARY_INSTANCE}')`)).map((r) => String(r.label)));
+  const pointList = [...points].sort();
+  const values = (await rowsOf(connection, `SELECT label, benchmark, metric, instance_id, value, value_normalized FROM instance_values ORDER BY benchmark, label, metric, instance_id`)) as unknown as InstanceValue[];
+  // Cached per benchmark: a benchmark's cells share its resamples, which depend on all its instances.
   await insertRows(connection, "cell_intervals", {
     label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
     ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
-  }, [...(await cachedGroups(cache, "cell-intervals", groupBy(values, (r) => r.label), [options], async (missing) => {
+  }, [...(await cachedGroups(cache, "cell-intervals", groupBy(values, (r) => r.benchmark), [options, pointList], async (missing) => {
     const rows = [...missing.values()].flat();
-    const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`, partsFor(rows.length)), options, input.log)).flat();
-    return groupBy(cells, (c) => c.label);
+    const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), {...options, points: pointList}, input.log)).flat();
+    return groupBy(cells, (c) => c.benchmark);
   }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
   lap("cell intervals");
 
@@ -346,12 +352,10 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   const main = (await rowsOf(connection, `
     SELECT v.label, v.benchmark, c.category, v.instance_id, v.value_normalized AS value
     FROM instance_values v JOIN catalogue c USING (benchmark) WHERE v.is_main ORDER BY v.benchmark, v.label, v.instance_id`)) as unknown as MainValue[];
-  // Entries without instances (published results, summary-level imports) enter with fixed cells.
-  const points = new Set((await rowsOf(connection, `SELECT label FROM instance_values GROUP BY label HAVING bool_and(instance_id = '${SUMMARY_INSTANCE}')`)).map((r) => String(r.label)));
   await insertRows(connection, "win_rates_raw", {
     scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
     rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER", point_value: "BOOLEAN"
-  }, (await cachedGroups(cache, "win-rates", new Map([["all", main]]), [options, [...points].sort()], async (all) => new Map([["all", winRateRows(all.get("all")!, {...options, points})]]), [])).get("all")! as unknown as Array<Record<string, unknown>>);
+  }, (await cachedGroups(cache, "win-rates", new Map([["all", main]]), [options, pointList], async (all) => new Map([["all", winRateRows(all.get("all")!, {...options, points})]]), [])).get("all")! as unknown as Array<Record<string, unknown>>);
   lap("win rates");
   await connection.run(`CREATE TABLE win_rates AS
     WITH macro AS (
@@ -368,9 +372,9 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     ) c USING (label, scope)`);
 
   type Pairs = ReturnType<typeof pairComparisons>;
-  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupBy(main, (r) => r.benchmark), [options], async (missing) => {
+  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupBy(main, (r) => r.benchmark), [options, pointList], async (missing) => {
     const rows = [...missing.values()].flat();
-    const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), options, input.log);
+    const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), {...options, points: pointList}, input.log);
     const differences = groupBy(parts.flatMap((p) => p.differences), (d) => d.benchmark);
     const disagreements = groupBy(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
     return new Map([...missing.keys()].map((b) => [b, {differences: differences.get(b) ?? [], disagreements: disagreements.get(b) ?? []}]));
@@ -549,7 +553,10 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
  * any of these functions invalidates their cached results without a manual version bump.
  */
 function statisticsCode(): string {
-  return [cellIntervals, winRateRows, pairComparisons, bootstrapMeanCi, bootstrapWinRates, pairedBootstrap, pairedBootstrapAll, minimumDetectableEffect, meanWinRates, seeded, labelSeed]
+  return [
+    cellIntervals, winRateRows, pairComparisons, benchmarkResamples, winRateIntervals, minimumDetectableEffect, meanWinRates,
+    drawResamples, resampledMeans, pairedComparisonsShared, percentileInterval, seeded, seededFor
+  ]
     .map((f) => f.toString()).join("\n");
 }
 

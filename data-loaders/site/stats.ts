@@ -9,7 +9,9 @@
  * runs, ...), named by its `label`. Instance-level values of one entry are already averaged over
  * the runs that evaluated the same instance.
  */
-import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll, type PairedComparison} from "../stats/bootstrap.ts";
+import {minimumDetectableEffect, winRateIntervals, type ResampledBenchmark} from "../stats/bootstrap.ts";
+import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans, type InstanceResamples} from "../stats/shared-resamples.ts";
+import {seededFor} from "../stats/random.ts";
 import {kendallTauB, pearson, spearman} from "../stats/correlation.ts";
 import {krippendorffAlpha} from "../stats/krippendorff.ts";
 import {categoryScores, categoryWinRates, subcategoryScores, summaryTable, type ScoreGrid} from "../paper/leaderboard.ts";
@@ -31,16 +33,6 @@ export interface InstanceValue {
   instance_id: string;
   value: number | null;
   value_normalized: number | null;
-}
-
-/**
- * A seed for one labelled statistic: FNV-1a of the label mixed with the base seed, so that each
- * cell's resamples are reproducible and independent of which other cells exist.
- */
-export function labelSeed(base: number, label: string): number {
-  let h = (2166136261 ^ base) >>> 0;
-  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619) >>> 0;
-  return h;
 }
 
 /** Groups items by a string key, keeping first-appearance order. */
@@ -86,31 +78,56 @@ function affineMap(rows: readonly InstanceValue[]): ((x: number) => number) | nu
 }
 
 /**
- * Percentile bootstrap 95 % CIs (instances resampled) of every (entry, benchmark, metric) cell.
- * The normalized interval is the affine image of the raw one: the same resamples, rescaled.
- * Cells with fewer than two scored instances (e.g. imported leaderboard-only results) get none.
+ * The resamples of one benchmark's `n` instances (sorted by id), shared by its cell intervals,
+ * its win-rate resamples and its paired comparisons: one random stream per benchmark, derived
+ * from the base seed and the benchmark id, so a benchmark's draws do not depend on the others.
  */
-export function cellIntervals(values: readonly InstanceValue[], options: SiteStatsOptions = {}): CellInterval[] {
-  const {seed = 0, resamples = 1000} = options;
+export function benchmarkResamples(benchmark: string, n: number, {seed = 0, resamples = 1000}: SiteStatsOptions = {}): InstanceResamples {
+  return drawResamples(n, resamples, seededFor(seed, `resamples\u0000${benchmark}`));
+}
+
+/** Sorted instance ids of a benchmark's rows, leaving out the rows of point entries (no instances). */
+function instanceUnion(rows: ReadonlyArray<{label: string; instance_id: string}>, points: ReadonlySet<string>): string[] {
+  return [...new Set(rows.filter((r) => !points.has(r.label)).map((r) => r.instance_id))].sort();
+}
+
+/**
+ * Percentile bootstrap 95 % CIs of every (entry, benchmark, metric) cell, from the benchmark's
+ * shared resamples (`benchmarkResamples`: instances resampled, each cell the mean over the drawn
+ * instances it has a score for). The normalized interval is the affine image of the raw one: the
+ * same resamples, rescaled. Cells with fewer than two scored instances (e.g. published or
+ * imported leaderboard-only results, listed in `points`) get none.
+ */
+export function cellIntervals(values: readonly InstanceValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): CellInterval[] {
+  const points = new Set(options.points ?? []);
   const out: CellInterval[] = [];
-  for (const [key, rows] of groupBy(values, (r) => `${r.label}\u0000${r.benchmark}\u0000${r.metric}`)) {
-    const {label, benchmark, metric} = rows[0];
-    const scored = rows.filter((r) => present(r.value));
-    const cell: CellInterval = {label, benchmark, metric, ci_low: null, ci_high: null, ci_low_normalized: null, ci_high_normalized: null, mde_normalized: null};
-    // One instance gives no interval (resampling it only repeats it), so a CI needs two.
-    if (scored.length >= 2) {
-      const ci = bootstrapMeanCi(scored.map((r) => r.value!), {seed: labelSeed(seed, key), resamples});
-      cell.ci_low = ci.lower;
-      cell.ci_high = ci.upper;
-      const map = affineMap(scored);
-      const single = scored.find((r) => present(r.value_normalized))?.value_normalized ?? null;
-      cell.ci_low_normalized = map ? map(ci.lower) : single;
-      cell.ci_high_normalized = map ? map(ci.upper) : single;
-      const normalized = scored.map((r) => r.value_normalized).filter(present);
-      const spread = normalized.some((x) => x !== normalized[0]);
-      if (normalized.length >= 2 && spread) cell.mde_normalized = finiteOrNull(minimumDetectableEffect(normalized));
+  for (const [benchmark, rows] of groupBy(values, (r) => r.benchmark)) {
+    const instances = instanceUnion(rows, points);
+    const position = new Map(instances.map((id, k) => [id, k]));
+    let draws: InstanceResamples | undefined;
+    for (const cellRows of groupBy(rows, (r) => `${r.label}\u0000${r.metric}`).values()) {
+      const {label, metric} = cellRows[0];
+      const scored = cellRows.filter((r) => present(r.value));
+      const cell: CellInterval = {label, benchmark, metric, ci_low: null, ci_high: null, ci_low_normalized: null, ci_high_normalized: null, mde_normalized: null};
+      // One instance gives no interval (resampling it only repeats it), so a CI needs two.
+      if (scored.length >= 2 && !points.has(label)) {
+        const column = new Array<number | null>(instances.length).fill(null);
+        for (const r of scored) column[position.get(r.instance_id)!] = r.value;
+        draws ??= benchmarkResamples(benchmark, instances.length, options);
+        const ci = percentileInterval(resampledMeans(column, draws), 0.95);
+        if (ci) {
+          [cell.ci_low, cell.ci_high] = ci;
+          const map = affineMap(scored);
+          const single = scored.find((r) => present(r.value_normalized))?.value_normalized ?? null;
+          cell.ci_low_normalized = map ? map(ci[0]) : single;
+          cell.ci_high_normalized = map ? map(ci[1]) : single;
+        }
+        const normalized = scored.map((r) => r.value_normalized).filter(present);
+        const spread = normalized.some((x) => x !== normalized[0]);
+        if (normalized.length >= 2 && spread) cell.mde_normalized = finiteOrNull(minimumDetectableEffect(normalized));
+      }
+      out.push(cell);
     }
-    out.push(cell);
   }
   return out;
 }
@@ -143,7 +160,7 @@ function alignBenchmarks(values: readonly MainValue[], labels: readonly string[]
   const index = new Map(labels.map((l, i) => [l, i]));
   const out: AlignedBenchmark[] = [];
   for (const rows of groupBy(values, (r) => r.benchmark).values()) {
-    const instances = [...new Set(rows.filter((r) => !points.has(r.label)).map((r) => r.instance_id))].sort();
+    const instances = instanceUnion(rows, points);
     const position = new Map(instances.map((id, k) => [id, k]));
     const scores = labels.map(() => new Array<number | null>(instances.length).fill(null));
     const fixed = labels.map(() => null as number | null);
@@ -173,25 +190,29 @@ export interface WinRateRow {
 }
 
 /**
- * HELM mean win rates of every entry with bootstrap CIs and rank intervals (instances resampled
- * within benchmarks), over all benchmarks and within each category. Entries in `points` (published
+ * HELM mean win rates of every entry with bootstrap CIs and rank intervals, over all benchmarks
+ * and within each category. Each benchmark is resampled once (`benchmarkResamples`, the draws its
+ * cell intervals and pairs use) and every scope reads the same resamples, so a category's
+ * resamples are those of the whole leaderboard restricted to it. Entries in `points` (published
  * benchmark means, no instances) take part with fixed cells: they are ranked among the others in
  * every resample, but get point values only, since nothing of theirs can be resampled.
  */
-export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions & {points?: ReadonlySet<string>} = {}): WinRateRow[] {
-  const {seed = 0, resamples = 1000, points = new Set<string>()} = options;
+export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): WinRateRow[] {
+  const {resamples = 1000} = options;
+  const points = new Set(options.points ?? []);
   const labels = [...new Set(values.map((r) => r.label))].sort();
   const aligned = alignBenchmarks(values, labels, points);
+  const resampled = new Map(aligned.map((b): [string, ResampledBenchmark] => {
+    const draws = benchmarkResamples(b.benchmark, b.instances.length, options);
+    const observed = labels.map((_, e) => (points.has(labels[e]) ? b.fixed[e] : meanOf(b.scores[e])));
+    return [b.benchmark, {id: b.benchmark, observed, replicates: labels.map((label, e) => (points.has(label) ? null : resampledMeans(b.scores[e], draws)))}];
+  }));
   const scopes = ["all", ...new Set(aligned.map((b) => b.category))];
   const out: WinRateRow[] = [];
   for (const scope of scopes) {
     const part = aligned.filter((b) => scope === "all" || b.category === scope);
     const counts = labels.map((_, e) => part.filter((b) => b.fixed[e] !== null || b.scores[e].some((v) => v !== null)).length);
-    const anyFixed = part.some((b) => b.fixed.some((v) => v !== null));
-    const rows = bootstrapWinRates(
-      {models: labels, benchmarks: part.map((b) => ({id: b.benchmark, scores: b.scores, ...(anyFixed ? {fixed: b.fixed} : {})}))},
-      {seed: labelSeed(seed, `win-rate\u0000${scope}`), resamples}
-    );
+    const rows = winRateIntervals(labels, part.map((b) => resampled.get(b.benchmark)!), {resamples});
     // Entries with no score in the scope are left out rather than listed without a rate.
     rows.forEach((r, e) => {
       if (!counts[e]) return;
@@ -203,6 +224,19 @@ export function winRateRows(values: readonly MainValue[], options: SiteStatsOpti
     });
   }
   return out;
+}
+
+/** Mean of the non-null values, null when there is none. */
+function meanOf(xs: ReadonlyArray<number | null>): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const x of xs) {
+    if (x !== null) {
+      sum += x;
+      count++;
+    }
+  }
+  return count ? sum / count : null;
 }
 
 /** A paired comparison of two entries on one benchmark: A minus B on normalized main scores. */
@@ -230,52 +264,61 @@ export interface PairDisagreement {
 
 /**
  * Paired bootstrap comparisons of every pair of entries (A before B alphabetically) on every
- * benchmark where both scored at least two shared instances, and the `top` instances of each pair where their
- * scores differ most (largest absolute difference, ties by instance id). Entries scored on every
- * instance of a benchmark share one set of resamples (`pairedBootstrapAll`, seeded by the
- * benchmark), which keeps a leaderboard of dozens of entries affordable; a pair where either
- * entry misses an instance is resampled on its own shared instances (seeded by the pair).
+ * benchmark where both scored at least two shared instances, from the benchmark's shared
+ * resamples (`benchmarkResamples`; see `pairedComparisonsShared` for pairs where an entry misses
+ * instances), and the `top` instances of each pair where their scores differ most (largest
+ * absolute difference, ties by instance id). Entries in `points` have no instances to compare.
  */
-export function pairComparisons(values: readonly MainValue[], options: SiteStatsOptions & {top?: number} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
-  const {seed = 0, resamples = 1000, top = 10} = options;
-  const labels = [...new Set(values.map((r) => r.label))].sort();
+export function pairComparisons(values: readonly MainValue[], options: SiteStatsOptions & {top?: number; points?: Iterable<string>} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
+  const {top = 10} = options;
+  const points = new Set(options.points ?? []);
+  const labels = [...new Set(values.filter((r) => !points.has(r.label)).map((r) => r.label))].sort();
   const differences: PairDifference[] = [];
   const disagreements: PairDisagreement[] = [];
-  for (const b of alignBenchmarks(values, labels)) {
-    const complete = b.scores.map((column) => column.length >= 2 && column.every((x) => x !== null));
-    const completeIndex = new Map<number, number>();
-    complete.forEach((full, e) => full && completeIndex.set(e, completeIndex.size));
-    const sharedRuns = pairedBootstrapAll(b.scores.filter((_, e) => complete[e]) as number[][], {seed: labelSeed(seed, `pairs\u0000${b.benchmark}`), resamples});
-    const q = completeIndex.size;
-    // Position of the pair (i, j), i < j, of complete columns in pairedBootstrapAll's order.
-    const sharedRun = (i: number, j: number): PairedComparison => sharedRuns[i * q - (i * (i + 1)) / 2 + (j - i - 1)];
+  for (const b of alignBenchmarks(values.filter((r) => !points.has(r.label)), labels)) {
+    const comparisons = pairedComparisonsShared(b.scores, benchmarkResamples(b.benchmark, b.instances.length, options));
+    let p = 0;
     for (let i = 0; i < labels.length; i++) {
       for (let j = i + 1; j < labels.length; j++) {
-        const a = b.scores[i];
-        const c = b.scores[j];
-        const shared = a.reduce<number[]>((acc, x, k) => (x !== null && c[k] !== null ? (acc.push(k), acc) : acc), []);
-        // A single shared instance cannot be resampled into an interval or a p-value.
-        if (shared.length < 2) continue;
-        const key = `${b.benchmark}\u0000${labels[i]}\u0000${labels[j]}`;
-        const cmp = complete[i] && complete[j]
-          ? sharedRun(completeIndex.get(i)!, completeIndex.get(j)!)
-          : pairedBootstrap(a, c, {seed: labelSeed(seed, key), resamples});
+        const cmp = comparisons[p++];
+        if (!cmp) continue;
         differences.push({
           benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], n: cmp.n,
           difference: cmp.difference, difference_low: cmp.lower, difference_high: cmp.upper, p_value: cmp.p_value
         });
-        shared
-          .map((k) => ({k, d: a[k]! - c[k]!}))
-          .filter(({d}) => d !== 0)
-          .sort((x, y) => Math.abs(y.d) - Math.abs(x.d) || (b.instances[x.k] < b.instances[y.k] ? -1 : 1))
-          .slice(0, top)
-          .forEach(({k, d}) =>
-            disagreements.push({benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], instance_id: b.instances[k], value_a: a[k]!, value_b: c[k]!, difference: d})
-          );
+        for (const k of largestDifferences(b.scores[i], b.scores[j], b.instances, top)) {
+          const a = b.scores[i][k]!;
+          const c = b.scores[j][k]!;
+          disagreements.push({benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], instance_id: b.instances[k], value_a: a, value_b: c, difference: a - c});
+        }
       }
     }
   }
   return {differences, disagreements};
+}
+
+/**
+ * Indices of the `top` instances where two entries' scores differ most (both present, difference
+ * not zero), largest absolute difference first and ties by instance id. A bounded insertion keeps
+ * this linear in the instances, since it runs for every pair of a leaderboard.
+ */
+function largestDifferences(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, ids: readonly string[], top: number): number[] {
+  const best: number[] = [];
+  const size = (k: number) => Math.abs(a[k]! - b[k]!);
+  const before = (k: number, l: number) => size(k) > size(l) || (size(k) === size(l) && ids[k] < ids[l]);
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x === null || y === null || x === y || top <= 0) continue;
+    if (best.length === top && !before(k, best[top - 1])) continue;
+    let at = best.length === top ? top - 1 : best.length;
+    best[at] = k;
+    while (at > 0 && before(best[at], best[at - 1])) {
+      [best[at], best[at - 1]] = [best[at - 1], best[at]];
+      at--;
+    }
+  }
+  return best;
 }
 
 /** A correlation between two paired samples, with Spearman's Fisher-z interval. */

@@ -6,7 +6,8 @@
  * is seeded, so the same inputs and seed give identical output.
  */
 import jStat from "jstat";
-import {seeded, seededFor, type Random} from "./random.ts";
+import {seeded, seededFor} from "./random.ts";
+import {drawResamples, pairedComparisonsShared, resampledMeans} from "./shared-resamples.ts";
 import {meanWinRates} from "./winrate.ts";
 
 /** Resampling settings shared by every bootstrap here. */
@@ -56,13 +57,6 @@ function percentileBounds(replicates: readonly number[], level: number): [number
   return [quantile(replicates, tail), quantile(replicates, 1 - tail)];
 }
 
-/** Indices 0..n-1 drawn n times with replacement. */
-function resampleIndices(n: number, random: Random): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = random.int(n);
-  return out;
-}
-
 /**
  * Percentile bootstrap CI of a benchmark score (the mean of per-instance values), resampling
  * instances with replacement.
@@ -73,7 +67,7 @@ export function bootstrapMeanCi(values: readonly number[], options: BootstrapOpt
   const random = seeded(seed);
   const replicates: number[] = [];
   for (let b = 0; b < resamples; b++) {
-    // Summing as the indices are drawn (same draws as resampleIndices) saves an array per resample.
+    // Summing as the indices are drawn saves an array per resample.
     let sum = 0;
     for (let k = 0; k < values.length; k++) sum += values[random.int(values.length)];
     replicates.push(sum / values.length);
@@ -125,12 +119,62 @@ export function ranks(values: ReadonlyArray<number | null>): Array<number | null
   return values.map((v) => (v === null ? null : 1 + values.filter((u) => u !== null && u > v).length));
 }
 
-/** Mean of the non-null values at the given instance indices, null if there are none. */
-function cellMean(scores: ReadonlyArray<number | null>, indices: readonly number[]): number | null {
+/** One benchmark's resampled cells: the observed cell of each model and its resampled values. */
+export interface ResampledBenchmark {
+  id: string;
+  /** Orders the benchmark's column; false (higher is better) by default. */
+  lowerIsBetter?: boolean;
+  /** Each model's cell on the full data (null: no score). */
+  observed: Array<number | null>;
+  /**
+   * Each model's cell in every resample (NaN where a resample drew none of its scored
+   * instances), or null for a model whose cell is fixed: it keeps `observed` in every resample.
+   */
+  replicates: Array<Float64Array | null>;
+}
+
+/**
+ * Mean win rates with percentile CIs and rank intervals from resampled cells: resample r
+ * recomputes HELM's mean win rates over every benchmark's r-th cells and the ranks they imply.
+ * Callers that need the win rates of several subsets of benchmarks (categories) resample each
+ * benchmark once and pass the subsets here.
+ */
+export function winRateIntervals(models: readonly string[], benchmarks: readonly ResampledBenchmark[], options: BootstrapOptions = {}): WinRateUncertainty[] {
+  const {resamples, level} = settings(options);
+  const lowerIsBetter = benchmarks.map((b) => b.lowerIsBetter ?? false);
+  const full = meanWinRates({values: models.map((_, m) => benchmarks.map((b) => b.observed[m])), lowerIsBetter});
+  const fullRanks = ranks(full);
+  const rateSamples: number[][] = models.map(() => []);
+  const rankSamples: number[][] = models.map(() => []);
+  for (let r = 0; r < resamples; r++) {
+    const values = models.map((_, m) =>
+      benchmarks.map((b) => {
+        const reps = b.replicates[m];
+        if (!reps) return b.observed[m];
+        const x = reps[r];
+        return x === x ? x : null;
+      })
+    );
+    const rates = meanWinRates({values, lowerIsBetter});
+    const rs = ranks(rates);
+    rates.forEach((rate, m) => {
+      if (rate !== null) rateSamples[m].push(rate);
+      const rank = rs[m];
+      if (rank !== null) rankSamples[m].push(rank);
+    });
+  }
+  return models.map((model, m) => {
+    const [lower, upper] = rateSamples[m].length ? percentileBounds(rateSamples[m], level) : [null, null];
+    const [rankLower, rankUpper] = rankSamples[m].length ? percentileBounds(rankSamples[m], level) : [null, null];
+    return {model, win_rate: full[m], lower, upper, rank: fullRanks[m], rank_lower: rankLower, rank_upper: rankUpper};
+  });
+}
+
+/** The observed cell (mean of the non-null values) of one model's instance scores. */
+function observedMean(scores: ReadonlyArray<number | null>): number | null {
   let sum = 0;
   let count = 0;
-  for (const i of indices) {
-    const v = scores[i];
+  for (const v of scores) {
     if (v !== null) {
       sum += v;
       count++;
@@ -149,41 +193,22 @@ function cellMean(scores: ReadonlyArray<number | null>, indices: readonly number
  * ranks against the resampled cells of the others but has no sampling uncertainty of its own.
  */
 export function bootstrapWinRates(input: InstanceScores, options: BootstrapOptions = {}): WinRateUncertainty[] {
-  const {resamples, seed, level} = settings(options);
-  const sizes = input.benchmarks.map(({id, scores}) => {
+  const {resamples, seed} = settings(options);
+  const benchmarks = input.benchmarks.map(({id, scores, fixed, lowerIsBetter}): ResampledBenchmark => {
     if (scores.length !== input.models.length) throw new Error(`benchmark ${id} has ${scores.length} score rows, expected ${input.models.length}`);
     const n = scores[0]?.length ?? 0;
     scores.forEach((row, m) => {
       if (row.length !== n) throw new Error(`benchmark ${id}: model ${input.models[m]} has ${row.length} instances, expected ${n}`);
     });
-    return n;
+    const draws = drawResamples(n, resamples, seededFor(seed, id));
+    const isFixed = (m: number) => fixed?.[m] !== null && fixed?.[m] !== undefined;
+    return {
+      id, lowerIsBetter,
+      observed: scores.map((row, m) => (isFixed(m) ? fixed![m] : observedMean(row))),
+      replicates: scores.map((row, m) => (isFixed(m) ? null : resampledMeans(row, draws)))
+    };
   });
-  const lowerIsBetter = input.benchmarks.map((b) => b.lowerIsBetter ?? false);
-  const winRatesFor = (draws: number[][]) =>
-    meanWinRates({
-      values: input.models.map((_, m) => input.benchmarks.map((b, j) => b.fixed?.[m] ?? cellMean(b.scores[m], draws[j]))),
-      lowerIsBetter
-    });
-
-  const full = winRatesFor(sizes.map((n) => Array.from({length: n}, (_, i) => i)));
-  const fullRanks = ranks(full);
-  const streams = input.benchmarks.map((b) => seededFor(seed, b.id));
-  const rateSamples: number[][] = input.models.map(() => []);
-  const rankSamples: number[][] = input.models.map(() => []);
-  for (let r = 0; r < resamples; r++) {
-    const rates = winRatesFor(sizes.map((n, j) => resampleIndices(n, streams[j])));
-    const rs = ranks(rates);
-    rates.forEach((rate, m) => {
-      if (rate !== null) rateSamples[m].push(rate);
-      const rank = rs[m];
-      if (rank !== null) rankSamples[m].push(rank);
-    });
-  }
-  return input.models.map((model, m) => {
-    const [lower, upper] = rateSamples[m].length ? percentileBounds(rateSamples[m], level) : [null, null];
-    const [rankLower, rankUpper] = rankSamples[m].length ? percentileBounds(rankSamples[m], level) : [null, null];
-    return {model, win_rate: full[m], lower, upper, rank: fullRanks[m], rank_lower: rankLower, rank_upper: rankUpper};
-  });
+  return winRateIntervals(input.models, benchmarks, options);
 }
 
 /** The result of a paired comparison of model A against model B on shared instances. */
@@ -236,70 +261,27 @@ export function pairedBootstrap(a: ReadonlyArray<number | null>, b: ReadonlyArra
   return {n: diffs.length, difference: observed, lower, upper, p_value: (1 + extreme) / (resamples + 1)};
 }
 
-/** The p-quantile (Hyndman-Fan type 7, as `quantile`) of numbers already sorted ascending. */
-function sortedQuantile(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /**
  * Paired bootstrap comparisons of every pair of complete columns (`columns[i]` and `columns[j]`
  * for i < j: per-instance scores of two models, index-aligned, no missing value) with one set of
- * resampled instances shared by all pairs. Each resample draws the n instance indices once,
- * counts how often each instance was drawn and sums every column with those counts; a pair's
- * resampled difference is then the difference of two sums. That makes the cost of M columns
- * O(resamples x n x M) instead of O(resamples x n x M^2) for pairs one at a time, with the
- * same test and interval as `pairedBootstrap` (common random numbers across pairs). With the
+ * resampled instances shared by all pairs (see shared-resamples.ts), which costs
+ * O(resamples x n x M) for M columns instead of O(resamples x n x M^2) pair by pair. With the
  * same seed, the draws are exactly those `pairedBootstrap` makes for a single pair, so results
  * agree with it up to the order of floating-point additions (exactly, for integer scores).
  * Returns the comparisons in pair order: (0,1), (0,2), ..., (1,2), ...
  */
 export function pairedBootstrapAll(columns: ReadonlyArray<ArrayLike<number>>, options: BootstrapOptions = {}): PairedComparison[] {
   const {resamples, seed, level} = settings(options);
-  const m = columns.length;
   const n = columns[0]?.length ?? 0;
-  if (m < 2) return [];
+  if (columns.length < 2) return [];
   if (!n) throw new Error("no instance scored for both models");
   columns.forEach((c, i) => {
     if (c.length !== n) throw new Error(`paired scores differ in length: ${c.length} vs ${n} (column ${i})`);
   });
-  const random = seeded(seed);
-  const counts = new Int32Array(n);
-  const sums = new Float64Array(m);
-  const pairCount = (m * (m - 1)) / 2;
-  const replicates = Array.from({length: pairCount}, () => new Float64Array(resamples));
-  for (let r = 0; r < resamples; r++) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[random.int(n)]++;
-    for (let i = 0; i < m; i++) {
-      const column = columns[i];
-      let sum = 0;
-      for (let k = 0; k < n; k++) if (counts[k]) sum += counts[k] * column[k];
-      sums[i] = sum;
-    }
-    let p = 0;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) replicates[p++][r] = (sums[i] - sums[j]) / n;
-  }
-  const tail = (1 - level) / 2;
-  const out: PairedComparison[] = [];
-  let p = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      const a = columns[i];
-      const b = columns[j];
-      let total = 0;
-      for (let k = 0; k < n; k++) total += a[k] - b[k];
-      const observed = total / n;
-      const reps = replicates[p++];
-      let extreme = 0;
-      for (let r = 0; r < resamples; r++) if (Math.abs(reps[r] - observed) >= Math.abs(observed)) extreme++;
-      reps.sort();
-      out.push({n, difference: observed, lower: sortedQuantile(reps, tail), upper: sortedQuantile(reps, 1 - tail), p_value: (1 + extreme) / (resamples + 1)});
-    }
-  }
-  return out;
+  return pairedComparisonsShared(columns, drawResamples(n, resamples, seeded(seed)), level).map((c) => {
+    if (!c) throw new Error("a complete column has fewer than two instances");
+    return c;
+  });
 }
 
 /** Settings of a minimum-detectable-effect computation. */

@@ -30,11 +30,16 @@ export function seeded(seed: number): Random {
   return {next, int: (n) => Math.floor(next() * n)};
 }
 
-/** A generator whose seed is derived from a base seed and a string label (e.g. a benchmark id), so that streams are independent. */
-export function seededFor(seed: number, label: string): Random {
+/** The seed derived from a base seed and a string label (FNV-1a of the label mixed with the base), as `seededFor` uses it. */
+export function derivedSeed(seed: number, label: string): number {
   let h = 2166136261 ^ seed;
   for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619);
-  return seeded(h >>> 0);
+  return h >>> 0;
+}
+
+/** A generator whose seed is derived from a base seed and a string label (e.g. a benchmark id), so that streams are independent. */
+export function seededFor(seed: number, label: string): Random {
+  return seeded(derivedSeed(seed, label));
 }
 
 /** A Fisher-Yates shuffled copy of `items`. */
