@@ -20,6 +20,8 @@ import {promptText} from "../data-loaders/benchmark/prompt.ts";
 import {loadRegistry, loadRegistryReport, projectRegistry, type RegistryOptions} from "../data-loaders/benchmark/registry.ts";
 import {runSuite} from "../data-loaders/runner/run.ts";
 import {siteFiles} from "../data-loaders/site/archive.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import leaderboard from "../data-loaders/cli/commands/leaderboard.ts";
 import {benchmarkSections, taxonomyTree} from "../data-loaders/site/taxonomy-tree.ts";
 import {catalogueWith} from "../data-loaders/benchmark/registry.ts";
 import {categories, subcategories, UNCLASSIFIED} from "../data-loaders/benchmark/taxonomy.ts";
@@ -392,5 +394,13 @@ describe("a MedHELM YAML without a subcategory", () => {
     ]);
     // The paper's category tables cover MedHELM's benchmarks only.
     expect(rows("own_category_scores").map((r) => r.category)).not.toContain(UNCLASSIFIED);
+
+    // `medhelm leaderboard` ranks within the same scope, knowing the benchmark only from its results.
+    let printed = "";
+    const io: CommandIO = {stdout: (t) => void (printed += t), stderr: () => {}, cwd: root, env: {}, isTTY: false};
+    expect(await leaderboard.run(["--results", out, "--published", "none", "--scope", UNCLASSIFIED, "--resamples", "20"], io)).toBe(0);
+    // Six instances leave the bootstrap's rank range wide; the point rank and win rate are fixed.
+    expect(printed).toMatch(/^1 \(1-\d\)\s+fake\/yes\s+native\s+1\.000\s.*\n2 \(\d-2\)\s+fake\/no\s+native\s+0\.000\s/m);
+    expect(printed).toContain("Mean win rate over Not in MedHELM's taxonomy (HELM's algorithm)");
   });
 });
