@@ -3,7 +3,7 @@
 import {existsSync} from "node:fs";
 import {loadConfig} from "./data-loaders/runner/config.ts";
 import {projectRegistry} from "./data-loaders/benchmark/registry.ts";
-import {categories} from "./data-loaders/benchmark/taxonomy.ts";
+import {benchmarkSections} from "./data-loaders/site/taxonomy-tree.ts";
 
 // The config's benchmarkDirs add a team's own benchmarks; files that fail to load are reported by `medhelm list` and the site's data loader.
 const {benchmarks: registry} = await projectRegistry(loadConfig({cwd: process.cwd(), env: process.env, file: process.env.MEDHELM_CONFIG}));
@@ -55,14 +55,7 @@ export default {
     {name: "Leaderboard", path: "/"},
     ...analysis,
     ...(paper.length ? [{name: "Reproducing the paper", collapsible: true, open: false, pages: paper}] : []),
-    ...categories
-      .map((category) => ({
-        name: category.name,
-        collapsible: true,
-        open: false,
-        pages: registry.filter((b) => b.category === category.id).map((b) => ({name: b.name, path: `/benchmarks/${b.id}`}))
-      }))
-      .filter((section) => section.pages.length)
+    ...benchmarkSections(registry).map((section) => ({...section, collapsible: true, open: false}))
   ],
   dynamicPaths: registry.map((b) => `/benchmarks/${b.id}`),
   search: false,

@@ -18,6 +18,7 @@ import {runSuite} from "../data-loaders/runner/run.ts";
 import {siteFiles} from "../data-loaders/site/archive.ts";
 import {taxonomyTree} from "../data-loaders/site/taxonomy-tree.ts";
 import {fileCache} from "../data-loaders/cache/cache.ts";
+import {UNCLASSIFIED} from "../data-loaders/benchmark/taxonomy.ts";
 
 const root = mkdtempSync(join(tmpdir(), "medhelm-custom-"));
 afterAll(() => rmSync(root, {recursive: true, force: true}));
@@ -53,6 +54,12 @@ describe("a benchmark outside MedHELM's catalogue", () => {
   it("is registered from its own catalogue field, in its subcategory's category", async () => {
     const [b] = await loadRegistry(folder("ed_triage", triage));
     expect(b).toMatchObject({id: "ed_triage", name: "ED-Triage", category: "clinical_decision_support", subcategory: "planning_treatments", access: "private", openEnded: false, task: triage.task});
+  });
+
+  it("without a subcategory in its catalogue field, is registered in the unclassified group, outside MedHELM's categories", async () => {
+    const {subcategory: _, ...unplaced} = triage;
+    const [b] = await loadRegistry(folder("ed_triage", unplaced));
+    expect(b).toMatchObject({id: "ed_triage", category: UNCLASSIFIED, subcategory: UNCLASSIFIED, access: "private"});
   });
 
   it("is refused without a catalogue field, or with a bad one, naming the file and field", async () => {

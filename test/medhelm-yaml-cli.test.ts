@@ -47,8 +47,8 @@ describe("MedHELM-format benchmarks named in benchmarkDirs", () => {
     const rows = JSON.parse(stdout) as {id: string}[];
     expect(rows).toHaveLength(39);
     expect(rows.slice(37)).toEqual([
-      {id: "exact_match_demo", name: "EXACT-MATCH-DEMO", category: "clinical_decision_support", subcategory: "providing_clinical_knowledge_support", access: "public", open_ended: false, main_metric: "exact_match", data_available: true, instances: 6},
-      {id: "llm_jury_score_demo", name: "LLM-JURY-SCORE-DEMO", category: "patient_communication_and_education", subcategory: "delivering_personalized_care_instructions", access: "private", open_ended: true, main_metric: "jury_score", data_available: true, instances: 3}
+      {id: "exact_match_demo", name: "EXACT-MATCH-DEMO", category: "clinical_decision_support", subcategory: "providing_clinical_knowledge_support", in_taxonomy: true, access: "public", open_ended: false, main_metric: "exact_match", data_available: true, instances: 6},
+      {id: "llm_jury_score_demo", name: "LLM-JURY-SCORE-DEMO", category: "patient_communication_and_education", subcategory: "delivering_personalized_care_instructions", in_taxonomy: true, access: "private", open_ended: true, main_metric: "jury_score", data_available: true, instances: 3}
     ]);
   });
 

@@ -2,7 +2,8 @@
  * MedHELM's no-code benchmark format read as HELM reads it: the two documented demos (our own
  * content, examples/medhelm-format/) give HELM's prompts, exact-match scores and jury means; each
  * kind of bad input is reported naming its file, line and field while the other benchmarks still
- * load; and a benchmark without an access tier is private, so its text stays out of the site.
+ * load; a benchmark without an access tier is private, so its text stays out of the site; and a
+ * benchmark without a subcategory is kept outside MedHELM's taxonomy, in a group of its own.
  */
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -19,6 +20,13 @@ import {promptText} from "../data-loaders/benchmark/prompt.ts";
 import {loadRegistry, loadRegistryReport, projectRegistry, type RegistryOptions} from "../data-loaders/benchmark/registry.ts";
 import {runSuite} from "../data-loaders/runner/run.ts";
 import {siteFiles} from "../data-loaders/site/archive.ts";
+import type {CommandIO} from "../data-loaders/cli/command.ts";
+import leaderboard from "../data-loaders/cli/commands/leaderboard.ts";
+import {benchmarkSections, taxonomyTree} from "../data-loaders/site/taxonomy-tree.ts";
+import {catalogueWith} from "../data-loaders/benchmark/registry.ts";
+import {categories, subcategories, UNCLASSIFIED} from "../data-loaders/benchmark/taxonomy.ts";
+// @ts-expect-error: a plain browser module without type declarations.
+import {icicle} from "../src/components/paperIcicle.js";
 import type {Benchmark, Model} from "../data-loaders/benchmark/types.ts";
 import {memorySink} from "./memory-sink.ts";
 
@@ -225,7 +233,7 @@ describe("bad input is reported naming the file, line and field, and the other b
     ["a judge prompt without {RESPONSE}", {"llm_jury_score_demo_judge_prompt.txt": "Rate {QUESTION}.\n<rubric_criteria>{\"a\": {\"score\": 0}}</rubric_criteria>\n"}, /llm_jury_score_demo_judge_prompt\.txt: the judge prompt has no \{RESPONSE\} placeholder/],
     ["a judge prompt without <rubric_criteria>", {"llm_jury_score_demo_judge_prompt.txt": "Rate {RESPONSE} on accuracy from 0 to 5 as JSON.\n"}, /llm_jury_score_demo_judge_prompt\.txt: the judge prompt has no <rubric_criteria>\{\.\.\.\}<\/rubric_criteria> block/],
     ["a CSV that does not parse", {"exact_match_demo_dataset.csv": 'patient_id,note,question,correct_answer,incorrect_answers\nA,b,c,Yes,"[""No""]"\nB,"bad"quote,c,No,"[]"\n'}, /exact_match_demo_dataset\.csv:3: the CSV does not parse \(column "note"\): Invalid Closing Quote/],
-    ["a missing subcategory", {"exact_match_demo.yaml": "name: X\ndescription: d\nprompt_file: exact_match_demo_prompt.txt\ndataset_file: exact_match_demo_dataset.csv\nmetrics:\n  - name: exact_match\n"}, /exact_match_demo\.yaml: add "subcategory: <id>" to place the benchmark in MedHELM's taxonomy/],
+    ["an unknown subcategory", {"exact_match_demo.yaml": "name: X\ndescription: d\nprompt_file: exact_match_demo_prompt.txt\ndataset_file: exact_match_demo_dataset.csv\nsubcategory: triage\nmetrics:\n  - name: exact_match\n"}, /exact_match_demo\.yaml:5: "subcategory" "triage" is not a MedHELM subcategory \(one of supporting_diagnostic_decisions, .*; leave it out to keep the benchmark outside MedHELM's taxonomy\)/],
     ["an unknown access tier", {"llm_jury_score_demo.yaml": readFileSync(join(examples, "llm_jury_score_demo.yaml"), "utf8") + "access: internal\n"}, /llm_jury_score_demo\.yaml:\d+: "access" must be public, gated or private, got "internal"/]
   ];
   for (const [what, files, message] of cases) {
@@ -292,5 +300,107 @@ describe("a private-by-default benchmark on the site", () => {
     const open = await siteFiles({dirs: [out], registry, dataDir: "unused", publishRestrictedText: true, seed: 0, resamples: 20, log: () => {}});
     expect(leaks(open, canary).length).toBeGreaterThan(0);
     expect(leaks(open, "warfarin").length).toBeGreaterThan(0);
+  });
+});
+
+describe("a MedHELM YAML without a subcategory", () => {
+  // Two copies of the exact-match demo's questions: one names no subcategory, one names planning_treatments.
+  const yaml = (name: string, extra: string) => [
+    `name: ${name}`, "description: Yes/no questions about short notes.",
+    `prompt_file: ${JSON.stringify(join(examples, "exact_match_demo_prompt.txt"))}`,
+    `dataset_file: ${JSON.stringify(join(examples, "exact_match_demo_dataset.csv"))}`,
+    "max_tokens: 1", "metrics:", "  - name: exact_match", "access: public", extra, ""
+  ].join("\n");
+  const dir = mkdtempSync(join(root, "unplaced-"));
+  writeFileSync(join(dir, "unplaced_demo.yaml"), yaml("UNPLACED", ""));
+  writeFileSync(join(dir, "placed_demo.yaml"), yaml("PLACED", "subcategory: planning_treatments"));
+  const load = async () => {
+    const {benchmarks, errors} = await loadFolder(dir);
+    expect(errors).toEqual([]);
+    return benchmarks;
+  };
+  const answering = (id: string, text: string): Model => ({id, kind: "llm", vendor: "fake", endpoint: null, supports: () => true,
+    generate: async () => ({text, inputTokens: 1, outputTokens: 1, latencyMs: 0, finishReason: "stop", cached: false})});
+
+  it("loads, with category and subcategory the reserved unclassified id, which is not one of MedHELM's 5 categories or 22 subcategories", async () => {
+    const benchmarks = await load();
+    expect(benchmarks.map((b) => [b.id, b.category, b.subcategory])).toEqual([
+      ["placed_demo", "clinical_decision_support", "planning_treatments"],
+      ["unplaced_demo", UNCLASSIFIED, UNCLASSIFIED]
+    ]);
+    expect(categories).toHaveLength(5);
+    expect(subcategories).toHaveLength(22);
+    expect([...categories, ...subcategories].map((c) => c.id)).not.toContain(UNCLASSIFIED);
+    expect(catalogueWith(benchmarks).slice(37).map((e) => [e.id, e.subcategory])).toEqual([["placed_demo", "planning_treatments"], ["unplaced_demo", UNCLASSIFIED]]);
+  });
+
+  it("is a leaf of its own group after MedHELM's five categories in the taxonomy tree and icicle, and gets its own navigation section", async () => {
+    const benchmarks = await load();
+    const tree = await taxonomyTree(benchmarks, () => true, async (b) => (await b.load("")).length);
+    expect(tree.categories.map((c) => [c.id, c.in_taxonomy])).toEqual([...categories.map((c) => [c.id, true]), [UNCLASSIFIED, false]]);
+    expect(tree.categories.at(-1)!.name).toBe("Not in MedHELM's taxonomy");
+    expect(tree.subcategories.at(-1)).toMatchObject({id: UNCLASSIFIED, category: UNCLASSIFIED, in_taxonomy: false});
+    expect(tree.benchmarks.find((b) => b.id === "unplaced_demo")).toMatchObject({category: UNCLASSIFIED, subcategory: UNCLASSIFIED, coverage: "available", instances: 6});
+    // The icicle's last block of each column is the unclassified group, holding only this benchmark.
+    const blocks = icicle(tree.benchmarks, tree) as Array<{depth: number; id: string; n: number}>;
+    expect(blocks.filter((b) => b.depth === 0).map((b) => b.id)).toEqual([...categories.map((c) => c.id), UNCLASSIFIED]);
+    expect(blocks.filter((b) => b.depth < 2 && b.id === UNCLASSIFIED).map((b) => b.n)).toEqual([1, 1]);
+    expect(blocks.filter((b) => b.depth === 2).at(-1)!.id).toBe("unplaced_demo");
+
+    const sections = benchmarkSections(benchmarks);
+    expect(sections.map((s) => s.name)).toEqual(["Clinical Decision Support", "Not in MedHELM's taxonomy"]);
+    expect(sections[1].pages).toEqual([{name: "UNPLACED", path: "/benchmarks/unplaced_demo"}]);
+    // Without such a benchmark there is no unclassified group anywhere.
+    const placed = benchmarks.filter((b) => b.id === "placed_demo");
+    expect(benchmarkSections(placed).map((s) => s.name)).toEqual(["Clinical Decision Support"]);
+    expect((await taxonomyTree(placed, () => true, async () => 6)).categories.every((c) => c.in_taxonomy)).toBe(true);
+  });
+
+  it("counts in the overall win rate and in a scope of its own on the site, never in a MedHELM category, and has no published result", async () => {
+    const benchmarks = await load();
+    const out = join(root, "unplaced-results");
+    const sink = await parquetSink(out);
+    const cache = fileCache(join(root, "unplaced-cache"));
+    await runSuite({runId: "r-unplaced", benchmarks, models: [answering("fake/yes", "Yes"), answering("fake/no", "No")], judges: [], seed: 0, limit: null, maxEvalInstances: 1000,
+      concurrency: 2, scoring: {helmCompat: false, resources: {}}, dataDir: "unused", excludeSelfJudging: false, excludeSameVendorJudging: false, manifest: {}, toolVersion: "test"},
+    {cache, sink, log: () => {}});
+    await sink.close();
+    cache.close();
+    const files = await siteFiles({dirs: [out], registry: benchmarks, dataDir: "unused", publishRestrictedText: false, seed: 0, resamples: 20, published: "v2", log: () => {}});
+    const rows = (name: string) => tableFromIPC(files[`${name}.arrow`]).toArray().map((r) => r.toJSON());
+
+    const catalogue = rows("catalogue");
+    expect(catalogue.find((r) => r.benchmark === "unplaced_demo")).toMatchObject({
+      category: UNCLASSIFIED, category_name: "Not in MedHELM's taxonomy", subcategory: UNCLASSIFIED, subcategory_name: "Not in MedHELM's taxonomy", in_taxonomy: false, published_result: false
+    });
+    expect(catalogue.find((r) => r.benchmark === "placed_demo")).toMatchObject({category: "clinical_decision_support", in_taxonomy: true});
+    expect(catalogue.filter((r) => !r.in_taxonomy).map((r) => r.benchmark)).toEqual(["unplaced_demo"]);
+    expect(rows("leaderboard").find((r) => r.benchmark === "unplaced_demo" && r.label === "fake/yes" && r.is_main)).toMatchObject({category: UNCLASSIFIED, value: 4 / 6});
+
+    // "Yes" is right on four of six questions in both benchmarks, so fake/yes wins both.
+    const yes = rows("win_rates").filter((r) => r.label === "fake/yes").map(({scope, scope_name, n_benchmarks, win_rate}) => ({scope, scope_name, n_benchmarks, win_rate}));
+    expect(yes).toEqual(expect.arrayContaining([
+      {scope: "all", scope_name: "All benchmarks", n_benchmarks: 2, win_rate: expect.any(Number)},
+      {scope: "clinical_decision_support", scope_name: "Clinical Decision Support", n_benchmarks: 1, win_rate: expect.any(Number)},
+      {scope: UNCLASSIFIED, scope_name: "Not in MedHELM's taxonomy", n_benchmarks: 1, win_rate: 1}
+    ]));
+    expect(yes).toHaveLength(3);
+    // The published entries have no cell in the unclassified scope and keep their 37 benchmarks overall.
+    const published = rows("win_rates").filter((r) => r.source === "medhelm-paper");
+    expect(published.filter((r) => r.scope === UNCLASSIFIED)).toEqual([]);
+    expect(published.filter((r) => r.scope === "all").every((r) => r.n_benchmarks === 37)).toBe(true);
+    expect(rows("comparability").filter((r) => r.benchmark === "unplaced_demo" && r.label === "fake/yes")).toEqual([
+      {label: "fake/yes", benchmark: "unplaced_demo", kind: "published", reason: "no published result: the MedHELM paper (v2) has no unplaced_demo"}
+    ]);
+    // The paper's category tables cover MedHELM's benchmarks only.
+    expect(rows("own_category_scores").map((r) => r.category)).not.toContain(UNCLASSIFIED);
+
+    // `medhelm leaderboard` ranks within the same scope, knowing the benchmark only from its results.
+    let printed = "";
+    const io: CommandIO = {stdout: (t) => void (printed += t), stderr: () => {}, cwd: root, env: {}, isTTY: false};
+    expect(await leaderboard.run(["--results", out, "--published", "none", "--scope", UNCLASSIFIED, "--resamples", "20"], io)).toBe(0);
+    // Six instances leave the bootstrap's rank range wide; the point rank and win rate are fixed.
+    expect(printed).toMatch(/^1 \(1-\d\)\s+fake\/yes\s+native\s+1\.000\s.*\n2 \(\d-2\)\s+fake\/no\s+native\s+0\.000\s/m);
+    expect(printed).toContain("Mean win rate over Not in MedHELM's taxonomy (HELM's algorithm)");
   });
 });

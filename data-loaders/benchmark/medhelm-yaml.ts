@@ -6,9 +6,10 @@
  * by the judges the YAML names. Paths are relative to the YAML file; the benchmark's id is the
  * YAML file's name and its first metric is the main one.
  *
- * Our additions, optional in the YAML: `subcategory` (its place in MedHELM's taxonomy), `access`
- * (without one the benchmark is private: a team's own data is sensitive until it says otherwise)
- * and `task`. Everything is checked when the file is read, so a mistake is reported by
+ * Our additions, optional in the YAML: `subcategory` (its place in MedHELM's taxonomy; without one
+ * the benchmark is listed as not in MedHELM's taxonomy, counts in the overall win rate and in no
+ * MedHELM category), `access` (without one the benchmark is private: a team's own data is
+ * sensitive until it says otherwise) and `task`. Everything is checked when the file is read, so a mistake is reported by
  * `medhelm list` naming the file, line and field, before any model is called.
  */
 import {readFileSync} from "node:fs";
@@ -226,14 +227,12 @@ export function readMedhelmBenchmark(yamlFile: string, {resolveJudge, judgeHint 
   const max = maxTokens.value ?? 1024;
   if (!Number.isInteger(max) || (max as number) < 1) throw new BenchmarkFormatError(shown(yamlFile), maxTokens.line, `"max_tokens" must be a positive integer, got ${JSON.stringify(maxTokens.value)}`);
 
-  // Our optional additions.
+  // Our optional additions. Without a subcategory the benchmark is registered outside MedHELM's
+  // taxonomy (HELM itself has none); a subcategory that is given must be one of MedHELM's 22.
   const subcategoryField = field("subcategory");
   const subcategoryValue = text("subcategory", false);
-  if (subcategoryValue === undefined) {
-    throw new BenchmarkFormatError(shown(yamlFile), null, `add "subcategory: <id>" to place the benchmark in MedHELM's taxonomy (one of ${subcategories.map((s) => s.id).join(", ")})`);
-  }
-  if (!subcategories.some((s) => s.id === subcategoryValue)) {
-    throw new BenchmarkFormatError(shown(yamlFile), subcategoryField.line, `"subcategory" ${JSON.stringify(subcategoryValue)} is not a MedHELM subcategory (one of ${subcategories.map((s) => s.id).join(", ")})`);
+  if (subcategoryValue !== undefined && !subcategories.some((s) => s.id === subcategoryValue)) {
+    throw new BenchmarkFormatError(shown(yamlFile), subcategoryField.line, `"subcategory" ${JSON.stringify(subcategoryValue)} is not a MedHELM subcategory (one of ${subcategories.map((s) => s.id).join(", ")}; leave it out to keep the benchmark outside MedHELM's taxonomy)`);
   }
   const accessField = field("access");
   const access = accessField.value ?? "private";
@@ -357,7 +356,7 @@ export function readMedhelmBenchmark(yamlFile: string, {resolveJudge, judgeHint 
     metrics,
     mainMetric: OUR_NAME[names[0]],
     ...(rubric ? {rubric, juryMetric: "jury_score", judges: jury!.judges} : {}),
-    catalogue: {name, subcategory: subcategoryValue, access: access as Access, task}
+    catalogue: {name, ...(subcategoryValue === undefined ? {} : {subcategory: subcategoryValue}), access: access as Access, task}
   };
 }
 

@@ -4,14 +4,14 @@
  * template, CSV; see benchmark/medhelm-yaml.ts). The config's `benchmarkDirs` add folders of either
  * kind. MedHELM's benchmarks take their taxonomy from the catalogue (taxonomy.ts); any other
  * benchmark (a team's own) states it in its `catalogue` field or YAML, so adding one is still one
- * file. A file that fails to load is reported on its own (`loadRegistryReport`) and the others
+ * file. A team's benchmark that names no subcategory is registered in the `UNCLASSIFIED` group. A file that fails to load is reported on its own (`loadRegistryReport`) and the others
  * still load. Importing this module does no I/O; the loaders read the folders when called (the
  * site config and the CLI call them).
  */
 import {existsSync, readdirSync} from "node:fs";
 import {basename, join, resolve} from "node:path";
 import {fileURLToPath, pathToFileURL} from "node:url";
-import {catalogue, catalogueEntry, subcategories, subcategory, type CatalogueEntry} from "./taxonomy.ts";
+import {catalogue, catalogueEntry, subcategories, subcategory, UNCLASSIFIED, type CatalogueEntry} from "./taxonomy.ts";
 import {isBenchmarkYaml, judgeResolver, readMedhelmBenchmark, shown, type JudgeResolver} from "./medhelm-yaml.ts";
 import type {Benchmark, BenchmarkSpec} from "./types.ts";
 
@@ -29,12 +29,15 @@ export function catalogueEntryOf(spec: BenchmarkSpec, file: string): Omit<Catalo
   const own = spec.catalogue;
   if (!own) throw new Error(`${file}: ${spec.id} is not in the MedHELM catalogue; give it a "catalogue" field {name, subcategory, access, task} (see README, "Adding a benchmark")`);
   if (typeof own.name !== "string" || !own.name.trim()) throw new Error(`${file}: catalogue.name must be a non-empty string`);
-  if (!subcategories.some((s) => s.id === own.subcategory)) throw new Error(`${file}: catalogue.subcategory ${JSON.stringify(own.subcategory)} is not a MedHELM subcategory (one of ${subcategories.map((s) => s.id).join(", ")})`);
+  // Without a subcategory the benchmark is kept outside MedHELM's taxonomy; a wrong one is still a mistake.
+  if (own.subcategory !== undefined && !subcategories.some((s) => s.id === own.subcategory)) {
+    throw new Error(`${file}: catalogue.subcategory ${JSON.stringify(own.subcategory)} is not a MedHELM subcategory (one of ${subcategories.map((s) => s.id).join(", ")}; leave it out to keep the benchmark outside MedHELM's taxonomy)`);
+  }
   if (!["public", "gated", "private"].includes(own.access)) throw new Error(`${file}: catalogue.access must be "public", "gated" or "private", got ${JSON.stringify(own.access)}`);
   if (typeof own.task !== "string" || !own.task.trim()) throw new Error(`${file}: catalogue.task must be a non-empty string`);
   // Open-ended when the jury's score is the headline (a MedHELM YAML may list jury_score after another metric).
   const openEnded = Boolean(spec.rubric) && (spec.juryMetric === undefined || spec.juryMetric === spec.mainMetric);
-  return {id: spec.id, name: own.name, subcategory: own.subcategory, access: own.access, openEnded, mainMetric: spec.mainMetric, task: own.task, inPaperV1: false};
+  return {id: spec.id, name: own.name, subcategory: own.subcategory ?? UNCLASSIFIED, access: own.access, openEnded, mainMetric: spec.mainMetric, task: own.task, inPaperV1: false};
 }
 
 /** The project's `benchmarks/` folder. */

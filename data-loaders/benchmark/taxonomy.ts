@@ -3,6 +3,12 @@
  * benchmark catalogue (37 HELM run groups) placed in it. Facts (names, HELM ids, access tiers,
  * main metrics, column headers) come from MedHELM's public code and paper (arXiv 2505.23802);
  * the descriptions are our own words. Everything that groups results by category reads this file.
+ *
+ * A team's own benchmark may leave its subcategory out. It then sits in the reserved group
+ * `UNCLASSIFIED` (a category and a subcategory of that id), which is deliberately not among the
+ * `categories` and `subcategories` arrays: those hold MedHELM's 5 and 22 and nothing else, so the
+ * paper's counts and category tables never gain a sixth member, while every consumer that looks a
+ * benchmark's group up by id (`category`, `subcategory`) still gets a record with a name to show.
  */
 
 /** A top-level category of clinical work. */
@@ -31,6 +37,7 @@ export interface CatalogueEntry {
   /** HELM run-group name, which is also our benchmark id and file name. */
   id: string;
   name: string;
+  /** One of the 22 subcategory ids, or `UNCLASSIFIED` for a team's benchmark that names none. */
   subcategory: string;
   access: Access;
   /** True when the answer is free text scored by the LLM jury. */
@@ -78,6 +85,27 @@ export const subcategories: Subcategory[] = [
   {id: "care_coordination_and_planning", name: "Care Coordination and Planning", category: "administration_and_workflow", description: "Checking documentation and referrals so that care is coordinated."}
 ];
 
+/**
+ * The reserved id of the category and of the subcategory of a benchmark that names no MedHELM
+ * subcategory. One id for both keeps the benchmark's two columns alike and needs no mapping.
+ */
+export const UNCLASSIFIED = "unclassified";
+
+/** The group of benchmarks outside MedHELM's taxonomy, as a category (not one of `categories`). */
+export const unclassifiedCategory: Category = {
+  id: UNCLASSIFIED,
+  name: "Not in MedHELM's taxonomy",
+  description: "Benchmarks whose definition names no MedHELM subcategory; they count in the overall win rate but in none of MedHELM's categories."
+};
+
+/** The same group as a subcategory (not one of `subcategories`), so a benchmark's subcategory always resolves. */
+export const unclassifiedSubcategory: Subcategory = {...unclassifiedCategory, category: UNCLASSIFIED};
+
+/** Whether a subcategory or category id is one of MedHELM's (false for `UNCLASSIFIED`). */
+export function inTaxonomy(id: string): boolean {
+  return id !== UNCLASSIFIED;
+}
+
 const entry = (
   id: string, name: string, subcategory: string, access: Access, openEnded: boolean,
   mainMetric: string, helmColumn: string, task: string, inPaperV1 = true
@@ -124,15 +152,20 @@ export const catalogue: CatalogueEntry[] = [
   entry("shc_ent_med", "ENT-Referral", "care_coordination_and_planning", "private", false, "exact_match", "ENT-Referral - EM", "Classify ENT referral notes (yes, no, not mentioned)")
 ];
 
-/** The subcategory record of an id; throws on an unknown id so that typos fail at load. */
+/**
+ * The subcategory record of an id, the unclassified group's for `UNCLASSIFIED`; throws on an
+ * unknown id so that typos fail at load.
+ */
 export function subcategory(id: string): Subcategory {
+  if (id === UNCLASSIFIED) return unclassifiedSubcategory;
   const found = subcategories.find((s) => s.id === id);
   if (!found) throw new Error(`unknown subcategory: ${id}`);
   return found;
 }
 
-/** The category record of an id; throws on an unknown id. */
+/** The category record of an id, the unclassified group's for `UNCLASSIFIED`; throws on an unknown id. */
 export function category(id: string): Category {
+  if (id === UNCLASSIFIED) return unclassifiedCategory;
   const found = categories.find((c) => c.id === id);
   if (!found) throw new Error(`unknown category: ${id}`);
   return found;

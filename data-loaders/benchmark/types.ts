@@ -166,8 +166,8 @@ export interface BenchmarkSpec {
   maxEvalInstances?: number;
   /**
    * The taxonomy facts of a benchmark that is not one of MedHELM's 37 (a team's own): display
-   * name, MedHELM subcategory (its category follows), access tier and the clinical task it
-   * instantiates. MedHELM's benchmarks take these from the catalogue in taxonomy.ts and must not
+   * name, MedHELM subcategory (its category follows; optional), access tier and the clinical task
+   * it instantiates. MedHELM's benchmarks take these from the catalogue in taxonomy.ts and must not
    * set them; whether a benchmark is open-ended follows from its rubric.
    */
   catalogue?: CustomCatalogue;
@@ -176,8 +176,11 @@ export interface BenchmarkSpec {
 /** Taxonomy facts of a benchmark outside MedHELM's catalogue (see `BenchmarkSpec.catalogue`). */
 export interface CustomCatalogue {
   name: string;
-  /** One of the 22 subcategory ids of taxonomy.ts, e.g. `planning_treatments`. */
-  subcategory: string;
+  /**
+   * One of the 22 subcategory ids of taxonomy.ts, e.g. `planning_treatments`. Absent, the
+   * benchmark is registered outside MedHELM's taxonomy, in the `UNCLASSIFIED` group.
+   */
+  subcategory?: string;
   access: Access;
   task: string;
 }
@@ -185,7 +188,9 @@ export interface CustomCatalogue {
 /** A registered benchmark: the spec plus its catalogue metadata and resolved data folder. */
 export interface Benchmark extends BenchmarkSpec {
   name: string;
+  /** A MedHELM category id, or `UNCLASSIFIED` (taxonomy.ts) when the benchmark names no subcategory. */
   category: string;
+  /** A MedHELM subcategory id, or `UNCLASSIFIED`. */
   subcategory: string;
   access: Access;
   openEnded: boolean;

@@ -44,7 +44,7 @@ import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetti
 import {PUBLISHED_SOURCE, SUMMARY_INSTANCE, paperInstanceCounts, parsePublished, publishedRows, type PublishedSetting} from "../paper/published.ts";
 import {readPaperSources} from "../paper/recomputed.ts";
 import {schemas, tableNames} from "../formats/tables.ts";
-import {categories, subcategories} from "../benchmark/taxonomy.ts";
+import {categories, category, inTaxonomy, subcategories, subcategory, unclassifiedCategory, unclassifiedSubcategory} from "../benchmark/taxonomy.ts";
 import type {Benchmark} from "../benchmark/types.ts";
 import {meanWinRates} from "../stats/winrate.ts";
 
@@ -245,10 +245,10 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
   const published = input.published ? new Set((await rowsOf(connection, `SELECT benchmark FROM paper_settings`)).map((r) => String(r.benchmark))) : null;
   const rows: Array<Record<string, unknown>> = entries.map((entry, position) => {
     const b = input.registry.find((r) => r.id === entry.id);
-    const sub = subcategories.find((s) => s.id === entry.subcategory)!;
-    const cat = categories.find((c) => c.id === sub.category)!;
+    const sub = subcategory(entry.subcategory);
+    const cat = category(sub.category);
     return {
-      benchmark: entry.id, name: entry.name, category: cat.id, category_name: cat.name, subcategory: sub.id, subcategory_name: sub.name,
+      benchmark: entry.id, name: entry.name, category: cat.id, category_name: cat.name, subcategory: sub.id, subcategory_name: sub.name, in_taxonomy: inTaxonomy(sub.id),
       access: entry.access, open_ended: entry.openEnded, main_metric: entry.mainMetric, registered: Boolean(b),
       data_available: b ? dataAvailable(b, input.dataDir) : false, description: b?.description ?? null, task: entry.task,
       dataset: b?.data.dataset ?? null, license: b?.data.license ?? null, position, published_result: published === null ? null : published.has(entry.id)
@@ -258,16 +258,21 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
     SELECT benchmark, any_value(name) AS name, any_value(category) AS category, any_value(subcategory) AS subcategory,
       coalesce(any_value(access), 'private') AS access, bool_or(open_ended) AS open_ended, any_value(main_metric) AS main_metric
     FROM benchmarks WHERE benchmark NOT IN (${entries.map((e) => sqlString(e.id)).join(", ")}) GROUP BY benchmark ORDER BY benchmark`);
+  // A benchmark known only from its results keeps the ids its run recorded, which may be the
+  // unclassified group's or, from another tool, ids of no taxonomy at all.
+  const knownCategories = [...categories, unclassifiedCategory];
+  const knownSubcategories = [...subcategories, unclassifiedSubcategory];
   for (const f of foreign) {
-    const cat = categories.find((c) => c.id === f.category);
-    const sub = subcategories.find((s) => s.id === f.subcategory);
+    const cat = knownCategories.find((c) => c.id === f.category);
+    const sub = knownSubcategories.find((s) => s.id === f.subcategory);
     rows.push({
       ...f, name: f.name ?? f.benchmark, category_name: cat?.name ?? f.category, subcategory_name: sub?.name ?? f.subcategory,
+      in_taxonomy: categories.some((c) => c.id === f.category),
       open_ended: Boolean(f.open_ended), registered: false, data_available: false, position: rows.length, published_result: published === null ? null : false
     });
   }
   await insertRows(connection, "catalogue", {
-    benchmark: "VARCHAR", name: "VARCHAR", category: "VARCHAR", category_name: "VARCHAR", subcategory: "VARCHAR", subcategory_name: "VARCHAR",
+    benchmark: "VARCHAR", name: "VARCHAR", category: "VARCHAR", category_name: "VARCHAR", subcategory: "VARCHAR", subcategory_name: "VARCHAR", in_taxonomy: "BOOLEAN",
     access: "VARCHAR", open_ended: "BOOLEAN", main_metric: "VARCHAR", registered: "BOOLEAN", data_available: "BOOLEAN",
     description: "VARCHAR", task: "VARCHAR", dataset: "VARCHAR", license: "VARCHAR", position: "INTEGER", published_result: "BOOLEAN"
   }, rows);

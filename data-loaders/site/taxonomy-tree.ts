@@ -2,11 +2,12 @@
  * The taxonomy page's data: MedHELM's categories, subcategories and the 37-benchmark catalogue
  * (`taxonomy.ts`), each benchmark marked with whether this workbench implements it (a file in
  * `benchmarks/`), whether its data is present, and how many instances the data holds. Absent or
- * unreadable data is a state with a reason, never a failure of the build.
+ * unreadable data is a state with a reason, never a failure of the build. A team's benchmark
+ * without a subcategory is a leaf of the unclassified group, after MedHELM's five categories.
  */
 import {loadConfig} from "../runner/config.ts";
 import {catalogueWith, dataAvailable, dataDirOf, projectRegistry} from "../benchmark/registry.ts";
-import {categories, subcategories, subcategory, type Access} from "../benchmark/taxonomy.ts";
+import {categories, inTaxonomy, subcategories, subcategory, UNCLASSIFIED, unclassifiedCategory, unclassifiedSubcategory, type Access} from "../benchmark/taxonomy.ts";
 import type {Benchmark} from "../benchmark/types.ts";
 
 /** Where a benchmark stands in this workbench. */
@@ -39,10 +40,27 @@ export interface TreeBenchmark {
   license: string | null;
 }
 
-/** The whole tree with the taxonomy's own descriptions. */
+/** A category of the tree; `in_taxonomy` is false for the group of benchmarks outside MedHELM's taxonomy. */
+export interface TreeCategory {
+  id: string;
+  name: string;
+  description: string;
+  in_taxonomy: boolean;
+}
+
+/** A subcategory of the tree; `in_taxonomy` as for its category. */
+export interface TreeSubcategory extends TreeCategory {
+  category: string;
+}
+
+/**
+ * The whole tree with the taxonomy's own descriptions: MedHELM's 5 categories and 22
+ * subcategories, followed by the unclassified group (`UNCLASSIFIED` of taxonomy.ts) only when a
+ * registered benchmark names no subcategory, so that every benchmark's ids resolve in the tree.
+ */
 export interface TaxonomyTree {
-  categories: Array<{id: string; name: string; description: string}>;
-  subcategories: Array<{id: string; name: string; category: string; description: string}>;
+  categories: TreeCategory[];
+  subcategories: TreeSubcategory[];
   benchmarks: TreeBenchmark[];
 }
 
@@ -76,11 +94,29 @@ export async function taxonomyTree(registry: readonly Benchmark[], available: (b
       instances, note, description: b?.description ?? null, dataset: b?.data.dataset ?? null, license: b?.data.license ?? null
     });
   }
+  const unclassified = benchmarks.some((b) => b.subcategory === UNCLASSIFIED);
   return {
-    categories: categories.map(({id, name, description}) => ({id, name, description})),
-    subcategories: subcategories.map(({id, name, category, description}) => ({id, name, category, description})),
+    categories: [...categories, ...(unclassified ? [unclassifiedCategory] : [])].map(({id, name, description}) => ({id, name, description, in_taxonomy: inTaxonomy(id)})),
+    subcategories: [...subcategories, ...(unclassified ? [unclassifiedSubcategory] : [])].map(({id, name, category, description}) => ({id, name, category, description, in_taxonomy: inTaxonomy(id)})),
     benchmarks
   };
+}
+
+/** One section of the site's navigation: a category and the pages of its registered benchmarks. */
+export interface BenchmarkSection {
+  name: string;
+  pages: Array<{name: string; path: string}>;
+}
+
+/**
+ * The navigation's benchmark sections: MedHELM's five categories in taxonomy order, then one
+ * section of its own for benchmarks that name no subcategory, so that they are never filed under
+ * a MedHELM category. A section without a registered benchmark is left out.
+ */
+export function benchmarkSections(registry: readonly Pick<Benchmark, "id" | "name" | "category">[]): BenchmarkSection[] {
+  return [...categories, unclassifiedCategory]
+    .map((c) => ({name: c.name, pages: registry.filter((b) => b.category === c.id).map((b) => ({name: b.name, path: `/benchmarks/${b.id}`}))}))
+    .filter((section) => section.pages.length);
 }
 
 /** The tree for the project in `cwd`, with data looked up where the configuration says. */

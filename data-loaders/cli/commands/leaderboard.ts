@@ -12,7 +12,7 @@ import {type Command, commandConfig, integerFlag, listFlag, parseFlags, UsageErr
 import {parsePublished, PUBLISHED_SOURCE, publishedVersions} from "../../paper/published.ts";
 import {siteFiles, siteSource} from "../../site/archive.ts";
 import {tableNames} from "../../formats/tables.ts";
-import {categories} from "../../benchmark/taxonomy.ts";
+import {categories, UNCLASSIFIED, unclassifiedCategory} from "../../benchmark/taxonomy.ts";
 import {fixed, textTable} from "../text-table.ts";
 
 const usage = `usage: medhelm leaderboard [--results DIR[,DIR...]] [--published v1|v2|none] [--scope all|<category>]
@@ -29,12 +29,16 @@ values. Each run's entry lists how its cells differ from the paper's setting ("c
                        the folders of a sharded run's shards are read as one run
   --published V        published results to rank among: ${publishedVersions.join(", ")} or none
                        (default: the config's site.published, else v2)
-  --scope S            "all" benchmarks (default) or one category: ${categories.map((c) => c.id).join(", ")}
+  --scope S            "all" benchmarks (default) or one category: ${categories.map((c) => c.id).join(", ")},
+                       or ${UNCLASSIFIED} (benchmarks that name no MedHELM subcategory)
   --format F           table (default), json or csv
   --resamples N        bootstrap resamples (default 1000)
   --seed N             bootstrap seed (default: the config's seed, else 0)
   --config FILE        configuration file (default medhelm.config.json)
   -h, --help           show this help`;
+
+// The site's win rates have a scope per category present, and one for benchmarks outside MedHELM's taxonomy when there are any.
+const scopes = [...categories, unclassifiedCategory];
 
 /** One printed row: an entry of the leaderboard within the scope. */
 export interface LeaderboardRow {
@@ -97,7 +101,7 @@ const command: Command = {
     const format = values.format!;
     if (!["table", "json", "csv"].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
     const scope = values.scope!;
-    if (scope !== "all" && !categories.some((c) => c.id === scope)) throw new UsageError(`--scope must be "all" or a category id (${categories.map((c) => c.id).join(", ")}), got ${scope}`);
+    if (scope !== "all" && !scopes.some((c) => c.id === scope)) throw new UsageError(`--scope must be "all" or a category id (${scopes.map((c) => c.id).join(", ")}), got ${scope}`);
     const resamples = integerFlag(values.resamples, "--resamples", 1)!;
     const config = commandConfig(io, values.config);
     const seed = integerFlag(values.seed, "--seed") ?? config.seed;
@@ -135,7 +139,7 @@ const command: Command = {
       io.stdout(`${csvFormat(flat as unknown as {[key: string]: string}[], [...columns, "comparability"])}\n`);
     }
     else {
-      const scopeName = scope === "all" ? "all benchmarks" : categories.find((c) => c.id === scope)!.name;
+      const scopeName = scope === "all" ? "all benchmarks" : scopes.find((c) => c.id === scope)!.name;
       const note = published ? ` Published MedHELM results (${published}) have no instances: their win rates and ranks are point values.` : "";
       io.stdout(`${render(rows)}\n\nMean win rate over ${scopeName} (HELM's algorithm); 95 % intervals from ${resamples} bootstrap resamples of instances, seed ${seed}.${note}\n`);
     }
