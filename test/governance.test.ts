@@ -11,6 +11,7 @@ import {join, resolve} from "node:path";
 import {gunzipSync, unzipSync} from "fflate";
 import {describe, expect, it} from "vitest";
 import {siteFiles} from "../data-loaders/site/archive.ts";
+import {tarMembers} from "../data-loaders/formats/tar.ts";
 import type {Benchmark} from "../data-loaders/benchmark/types.ts";
 import {CANARY} from "../scripts/synthetic-results.ts";
 import {builtTable, snapshotSite} from "./built-tables.ts";
@@ -30,13 +31,14 @@ function walk(dir: string): string[] {
 
 /**
  * Whether `bytes` (a file named `name`) contains `needle`: raw bytes for text, Arrow and JSON;
- * gzip files (compressed tables and text chunks) and zip members unpacked first; Parquet
+ * gzip files (compressed tables and text chunks) and zip and tar members unpacked first; Parquet
  * (zstd-compressed pages) decoded by DuckDB, every column as text.
  */
 async function contains(name: string, bytes: Uint8Array, needle: string): Promise<boolean> {
   if (name.endsWith(".gz")) return contains(name.slice(0, -3), gunzipSync(bytes), needle);
-  if (name.endsWith(".zip")) {
-    for (const [member, data] of Object.entries(unzipSync(bytes))) if (await contains(member, data, needle)) return true;
+  if (name.endsWith(".zip") || name.endsWith(".tar")) {
+    const members = name.endsWith(".zip") ? unzipSync(bytes) : await tarMembers(bytes);
+    for (const [member, data] of Object.entries(members)) if (await contains(member, data, needle)) return true;
     return false;
   }
   if (name.endsWith(".parquet")) {

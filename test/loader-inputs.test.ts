@@ -17,10 +17,10 @@ function files(tree: Record<string, string | {size: number; mtimeMs: number}>): 
   };
 }
 
-const suite = LOADERS.find((l) => l.target === "data/suite.zip")!;
+const suite = LOADERS.find((l) => l.target === "data/suite.tar")!;
 const paper = LOADERS.find((l) => l.target === "data/paper.zip")!;
 const project = {
-  "/p/src/data/suite.zip.ts": "shim",
+  "/p/src/data/suite.tar.ts": "shim",
   "/p/src/data/paper.zip.ts": "shim",
   "/p/data-loaders/runner/run.ts": "engine",
   "/p/data-loaders/models/openai.ts": "client",
@@ -92,8 +92,8 @@ describe("the suite loader's inputs", () => {
     expect(changes(inputsOf(base), inputsOf({...base, "/p/results/helm/scores.parquet": {size: 51, mtimeMs: 10}}))).toEqual(["result folder results/helm changed"]);
   });
   it("name the engine code, shipped benchmark data and the loader script when they change", () => {
-    const after = {...base, "/p/data-loaders/models/openai.ts": "client v2", "/p/benchmarks/data/med_qa/q.jsonl": {size: 11, mtimeMs: 6}, "/p/src/data/suite.zip.ts": "shim v2"};
-    expect(changes(inputsOf(base), inputsOf(after))).toEqual(["src/data/suite.zip.ts changed", "engine code (data-loaders/) changed", "benchmarks/data/ changed"]);
+    const after = {...base, "/p/data-loaders/models/openai.ts": "client v2", "/p/benchmarks/data/med_qa/q.jsonl": {size: 11, mtimeMs: 6}, "/p/src/data/suite.tar.ts": "shim v2"};
+    expect(changes(inputsOf(base), inputsOf(after))).toEqual(["src/data/suite.tar.ts changed", "engine code (data-loaders/) changed", "benchmarks/data/ changed"]);
   });
   it("survive a configuration that is not valid JSON (the loader reports it), naming the file", () => {
     const broken = {...base, "/p/medhelm.config.json": "{\"models\": ["};

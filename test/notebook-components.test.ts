@@ -130,6 +130,21 @@ SELECT count(*) AS n FROM scores
 `);
   });
 
+  it("defines the page's own sql client when a cell names a compressed table, which front matter cannot register", () => {
+    const packedPath = (t: string) => `data/suite/${t}.arrow${t === "scores" ? ".gz" : ""}`;
+    const page = notebookPage([{sql: "SELECT count(*) AS n FROM scores JOIN win_rates USING (label)", chart: null}], {title: "Scores", tables, tablePath: packedPath});
+    expect(page).not.toContain("sql:\n");
+    expect(page).toContain(`\`\`\`js
+import {packedArrow} from "./components/packed.js";
+
+const sql = DuckDBClient.sql({
+  scores: packedArrow(FileAttachment("./data/suite/scores.arrow.gz")),
+  win_rates: FileAttachment("./data/suite/win_rates.arrow")
+});
+\`\`\``);
+    expect(page).toContain("```sql id=cell1 display\nSELECT count(*) AS n FROM scores JOIN win_rates USING (label)\n```");
+  });
+
   it("fences a query that holds backticks with a longer fence", () => {
     const page = notebookPage([{sql: "SELECT 1 AS \"```\"", chart: null}], {tables, tablePath});
     expect(page).toContain('````sql id=cell1 display\nSELECT 1 AS "```"\n````');

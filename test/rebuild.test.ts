@@ -18,7 +18,7 @@ let project: ProjectCopy;
 let server: FakeServer;
 const config = (spec: object) => writeFileSync(join(project.dir, "medhelm.config.json"), JSON.stringify(spec));
 const dist = () => join(project.dir, "dist");
-const cachedSuite = () => join(project.dir, "src", ".observablehq", "cache", "data", "suite.zip");
+const cachedSuite = () => join(project.dir, "src", ".observablehq", "cache", "data", "suite.tar");
 const labels = () => builtTable(dist(), "labels").map((r) => String(r.label)).sort();
 /** One benchmark and three instances keep each build's suite small. */
 const small = {benchmarks: ["med_qa"], limit: 3};
@@ -43,7 +43,7 @@ describe("a second build after the inputs changed", () => {
     const published = labels().filter((l) => l.endsWith("[MedHELM paper v2]"));
     expect(published).toHaveLength(9);
     expect(labels().filter((l) => !published.includes(l)).every((l) => l.endsWith("(baseline)"))).toBe(true);
-    const record = JSON.parse(readFileSync(join(project.dir, "src/.observablehq/cache/.medhelm-inputs/data/suite.zip.json"), "utf8"));
+    const record = JSON.parse(readFileSync(join(project.dir, "src/.observablehq/cache/.medhelm-inputs/data/suite.tar.json"), "utf8"));
     expect(Object.keys(record.inputs)).toEqual(expect.arrayContaining(["medhelm.config.json", "$OPENAI_BASE_URL", "benchmarks/med_qa.ts", "engine code (data-loaders/)"]));
 
     const harness = await startHarness(dist());

@@ -8,9 +8,9 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync}
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {promisify} from "node:util";
-import {unzipSync} from "fflate";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {siteArchive} from "../data-loaders/site/archive.ts";
+import {tarMembers} from "../data-loaders/formats/tar.ts";
 import {tableNames} from "../data-loaders/formats/tables.ts";
 import {query} from "./parquet-read.ts";
 import {startFakeOpenAI, type FakeServer} from "./server.ts";
@@ -87,8 +87,8 @@ describe("an API key set in the environment", () => {
       outDir: join(dir, "site-out"), cacheDir: join(dir, "cache"), site: {include: []}
     }));
     const siteLog: string[] = [];
-    const zip = await siteArchive({cwd: dir, env: {OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: CANARY, MEDHELM_CONFIG: config}, log: (m) => void siteLog.push(m)});
-    const members = unzipSync(zip);
+    const archive = await siteArchive({cwd: dir, env: {OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: CANARY, MEDHELM_CONFIG: config}, log: (m) => void siteLog.push(m)});
+    const members = await tarMembers(archive);
     expect(Object.keys(members).length).toBeGreaterThan(3);
     expect(Object.entries(members).filter(([, bytes]) => Buffer.from(bytes).includes(CANARY)).map(([name]) => name)).toEqual([]);
     expect(siteLog.join("\n")).not.toContain(CANARY);

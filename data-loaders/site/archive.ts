@@ -20,7 +20,8 @@ import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {gzipSync, zipSync} from "fflate";
+import {gzipSync} from "fflate";
+import {tarArchive} from "../formats/tar.ts";
 import {queryToArrowIPC} from "../formats/arrow.ts";
 import {minimumDetectableEffect, winRateIntervals} from "../stats/bootstrap.ts";
 import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans} from "../stats/shared-resamples.ts";
@@ -37,7 +38,7 @@ import {
 } from "./stats.ts";
 import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
 import {checkFoldersTogether} from "../runner/shard-folders.ts";
-import {notebookTableQueries} from "./notebook-tables.ts";
+import {notebookTableQueries, packedNotebookTables} from "./notebook-tables.ts";
 import {cachedGroups, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
 import {runConfigured} from "../runner/suite.ts";
 import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetting} from "../paper/comparability.ts";
@@ -97,7 +98,7 @@ async function registryLogged(config: SuiteConfig, log: (m: string) => void): Pr
   return benchmarks;
 }
 
-/** Builds the zip of site tables for the project in `cwd`. */
+/** Builds the tar archive of site tables for the project in `cwd`. */
 export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<string, string | undefined>; log: (m: string) => void}): Promise<Uint8Array> {
   const configFile = env.MEDHELM_CONFIG;
   const config = loadConfig({cwd, env, file: configFile});
@@ -111,12 +112,20 @@ export async function siteArchive({cwd, env, log}: {cwd: string; env: Record<str
     dirs, registry: await registryLogged(config, log), dataDir: config.dataDir, publishRestrictedText: config.publishRestrictedText, seed: config.seed,
     published: source.published, log, statsCache: resolve(cwd, env.MEDHELM_STATS_CACHE ?? join(".medhelm", "site-stats-cache"))
   });
-  // Stored, not deflated: the archive is only Framework's intermediate (it copies the members a
-  // page references), and its largest members are compressed already.
-  return zipSync(files, {level: 0});
+  return tarArchive(archiveOrder(files));
 }
 
-/** The files of the site archive, by path inside the zip. */
+/**
+ * The members of the site archive, smallest first (ties by path). The archive is only Framework's
+ * intermediate: it extracts each member a page references by reading the tar from its start
+ * until the member (its zip reader instead loaded the whole archive for every member, which at 48
+ * models and 400 members was most of the build). Smallest first makes that total read the least.
+ */
+export function archiveOrder(files: Record<string, Uint8Array>): Array<[string, Uint8Array]> {
+  return Object.entries(files).sort(([a, x], [b, y]) => x.byteLength - y.byteLength || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The files of the site archive, by path inside the archive. */
 export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8Array>> {
   for (const dir of input.dirs) {
     for (const table of tableNames) if (!existsSync(join(dir, `${table}.parquet`))) throw new Error(`result folder ${dir} lacks ${table}.parquet`);
@@ -149,7 +158,7 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s (statistics cache: ${cache.stats.hits} hits, ${cache.stats.misses} misses)`);
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
-    for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
+    for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql, packedNotebookTables.has(name));
     for (const b of input.registry) {
       await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`, true);
       Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));

@@ -34,7 +34,7 @@ export interface InputFiles {
 
 /** What a loader reads besides the engine's code, which every loader reads. */
 export interface LoaderSpec {
-  /** The loader's output, relative to the source root (`data/suite.zip`). */
+  /** The loader's output, relative to the source root (`data/suite.tar`). */
   target: string;
   /** The short name used in the build log ("suite re-run: ..."). */
   label: string;
@@ -54,7 +54,7 @@ export interface LoaderSpec {
 
 /** The site's loaders (src/data/*.ts) and what each reads. */
 export const LOADERS: LoaderSpec[] = [
-  {target: "data/suite.zip", label: "suite", script: "src/data/suite.zip.ts", config: true, data: true, results: true},
+  {target: "data/suite.tar", label: "suite", script: "src/data/suite.tar.ts", config: true, data: true, results: true},
   {target: "data/taxonomy.json", label: "taxonomy", script: "src/data/taxonomy.json.ts", config: true, data: true, results: false},
   {target: "data/paper.zip", label: "paper", script: "src/data/paper.zip.ts", config: false, data: false, results: false},
   {target: "data/agreement.json", label: "agreement", script: "src/data/agreement.json.ts", config: true, data: false, results: true, clinicians: true},

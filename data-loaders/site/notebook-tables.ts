@@ -19,6 +19,13 @@ export const withheldColumns: Partial<Record<TableName, string[]>> = {
 const rawTables: TableName[] = ["instances", "completions", "scores", "judgments"];
 
 /**
+ * Notebook tables shipped gzip-compressed (`<name>.arrow.gz`): the raw result tables grow with
+ * every model and instance and were most of a 48-model site's bytes. The notebook unpacks them
+ * when a query names them (src/components/notebookTables.js), which no other page does.
+ */
+export const packedNotebookTables: ReadonlySet<string> = new Set(rawTables);
+
+/**
  * The SQL of each notebook table, by the name it is shipped under. It reads the merged result
  * tables after restricted text was withheld, and the `entries` table of the site's derivation.
  */

@@ -27,10 +27,18 @@ function yamlString(text) {
  */
 export function notebookPage(cells, {title = "Notebook", tables, tablePath}) {
   const used = tables.filter((t) => cells.some((c) => mentionsTable(c.sql, t)));
+  const packed = used.some((t) => tablePath(t).endsWith(".gz"));
   const lines = ["---", `title: ${yamlString(title)}`, "toc: false"];
-  if (used.length) lines.push("sql:", ...used.map((t) => `  ${t}: ./${tablePath(t)}`));
+  if (used.length && !packed) lines.push("sql:", ...used.map((t) => `  ${t}: ./${tablePath(t)}`));
   lines.push("---", "", `# ${title}`, "");
   lines.push("Exported from the workbench's notebook. Each query runs in the browser with DuckDB over the tables the site ships.", "");
+  // Front matter registers plain files only, so a page that needs a compressed table defines the
+  // `sql` its SQL blocks use itself, with the compressed tables unpacked (Framework's documented
+  // alternative to the front matter).
+  if (packed) {
+    const sources = used.map((t) => `  ${t}: ${tablePath(t).endsWith(".gz") ? `packedArrow(FileAttachment(${JSON.stringify(`./${tablePath(t)}`)}))` : `FileAttachment(${JSON.stringify(`./${tablePath(t)}`)})`}`);
+    lines.push("```js", 'import {packedArrow} from "./components/packed.js";', "", "const sql = DuckDBClient.sql({", sources.join(",\n"), "});", "```", "");
+  }
   cells.forEach((cell, i) => {
     const id = `cell${i + 1}`;
     const sql = cell.sql.trim();

@@ -1,8 +1,10 @@
 // Where the notebook's tables come from: the one place that knows how the site ships them (today
-// Arrow IPC members of data/suite.zip). If the site ships its tables another way, only this module
-// changes. Every table the site ships for querying is listed; nothing else is reachable from the
-// notebook, so restricted text that the build withheld is not there to query.
+// Arrow IPC members of data/suite.tar, the largest gzip-compressed). If the site ships its tables
+// another way, only this module changes. Every table the site ships for querying is listed;
+// nothing else is reachable from the notebook, so restricted text that the build withheld is not
+// there to query.
 import {FileAttachment} from "observablehq:stdlib";
+import {unpack} from "./packed.js";
 
 /**
  * Each table's file, as a FileAttachment (Framework finds files by these literal calls, which is
@@ -11,10 +13,10 @@ import {FileAttachment} from "observablehq:stdlib";
 const files = {
   runs: () => FileAttachment("../data/suite/runs.arrow"),
   benchmarks: () => FileAttachment("../data/suite/benchmarks.arrow"),
-  instances: () => FileAttachment("../data/suite/instances.arrow"),
-  completions: () => FileAttachment("../data/suite/completions.arrow"),
-  scores: () => FileAttachment("../data/suite/scores.arrow"),
-  judgments: () => FileAttachment("../data/suite/judgments.arrow"),
+  instances: () => FileAttachment("../data/suite/instances.arrow.gz"),
+  completions: () => FileAttachment("../data/suite/completions.arrow.gz"),
+  scores: () => FileAttachment("../data/suite/scores.arrow.gz"),
+  judgments: () => FileAttachment("../data/suite/judgments.arrow.gz"),
   entries: () => FileAttachment("../data/suite/entries.arrow"),
   catalogue: () => FileAttachment("../data/suite/catalogue.arrow"),
   leaderboard: () => FileAttachment("../data/suite/leaderboard.arrow"),
@@ -42,9 +44,15 @@ const files = {
 /** Names of the tables, in the order the notebook lists them. */
 export const TABLE_NAMES = Object.keys(files);
 
+/**
+ * Tables shipped gzip-compressed (`.arrow.gz`, see data-loaders/site/notebook-tables.ts): the raw
+ * result tables, by far the largest. They are unpacked in the page (packed.js).
+ */
+export const PACKED_TABLES = new Set(["instances", "completions", "scores", "judgments"]);
+
 /** A table's file as a path relative to `src/`, for pages exported from the notebook. */
 export function tablePath(name) {
-  return `data/suite/${name}.arrow`;
+  return `data/suite/${name}.arrow${PACKED_TABLES.has(name) ? ".gz" : ""}`;
 }
 
 /**
@@ -53,7 +61,8 @@ export function tablePath(name) {
  */
 export async function loadTable(db, name) {
   if (!files[name]) throw new Error(`the site ships no table "${name}"`);
-  const buffer = new Uint8Array(await files[name]().arrayBuffer());
+  const file = files[name]();
+  const buffer = PACKED_TABLES.has(name) ? await unpack(file) : new Uint8Array(await file.arrayBuffer());
   const connection = await db.connect();
   try {
     await connection.insertArrowFromIPCStream(buffer, {name, schema: "main", create: true});
