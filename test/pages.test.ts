@@ -13,7 +13,7 @@ const site = serveBuiltSite();
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("explore", () => {
-  it("slices by category and access tier, re-queries on every change and keeps the slice in the URL", async () => {
+  it("slices by category and access tier, redraws on every change and keeps the slice in the URL", async () => {
     const main = builtTable(site.dist, "leaderboard").filter((d) => d.is_main);
     const {page, external, problems} = await openPage(site.harness, "/explore", "#explore-chart svg");
     const status = page.locator("#explore-status");
