@@ -9,7 +9,7 @@
  * runs, ...), named by its `label`. Instance-level values of one entry are already averaged over
  * the runs that evaluated the same instance.
  */
-import {minimumDetectableEffect, winRateIntervals, type ResampledBenchmark} from "../stats/bootstrap.ts";
+import {minimumDetectableEffect, observedMean, winRateIntervals, type ResampledBenchmark} from "../stats/bootstrap.ts";
 import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans, type InstanceResamples} from "../stats/shared-resamples.ts";
 import {seededFor} from "../stats/random.ts";
 import {kendallTauB, pearson, spearman} from "../stats/correlation.ts";
@@ -204,7 +204,7 @@ export function winRateRows(values: readonly MainValue[], options: SiteStatsOpti
   const aligned = alignBenchmarks(values, labels, points);
   const resampled = new Map(aligned.map((b): [string, ResampledBenchmark] => {
     const draws = benchmarkResamples(b.benchmark, b.instances.length, options);
-    const observed = labels.map((_, e) => (points.has(labels[e]) ? b.fixed[e] : meanOf(b.scores[e])));
+    const observed = labels.map((_, e) => (points.has(labels[e]) ? b.fixed[e] : observedMean(b.scores[e])));
     return [b.benchmark, {id: b.benchmark, observed, replicates: labels.map((label, e) => (points.has(label) ? null : resampledMeans(b.scores[e], draws)))}];
   }));
   const scopes = ["all", ...new Set(aligned.map((b) => b.category))];
@@ -224,19 +224,6 @@ export function winRateRows(values: readonly MainValue[], options: SiteStatsOpti
     });
   }
   return out;
-}
-
-/** Mean of the non-null values, null when there is none. */
-function meanOf(xs: ReadonlyArray<number | null>): number | null {
-  let sum = 0;
-  let count = 0;
-  for (const x of xs) {
-    if (x !== null) {
-      sum += x;
-      count++;
-    }
-  }
-  return count ? sum / count : null;
 }
 
 /** A paired comparison of two entries on one benchmark: A minus B on normalized main scores. */

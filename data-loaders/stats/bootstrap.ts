@@ -170,8 +170,8 @@ export function winRateIntervals(models: readonly string[], benchmarks: readonly
   });
 }
 
-/** The observed cell (mean of the non-null values) of one model's instance scores. */
-function observedMean(scores: ReadonlyArray<number | null>): number | null {
+/** The observed cell of one model's instance scores: the mean of the non-null values, null when there is none. */
+export function observedMean(scores: ReadonlyArray<number | null>): number | null {
   let sum = 0;
   let count = 0;
   for (const v of scores) {
