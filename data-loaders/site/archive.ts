@@ -511,18 +511,23 @@ function correlationColumns(key: Record<string, ColumnType>): Record<string, Col
   return {...key, n: "INTEGER", spearman: "DOUBLE", spearman_low: "DOUBLE", spearman_high: "DOUBLE", kendall_tau_b: "DOUBLE", pearson: "DOUBLE"};
 }
 
-/** Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per (run, entry). */
+/**
+ * Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per
+ * (run, entry). The usage rows are sorted because `usageCosts` adds each cell's judges in the
+ * order they come: unsorted, a parallel GROUP BY gave a different order, and so a different last
+ * bit of the jury cost, on each build.
+ */
 async function deriveCosts(connection: DuckDBConnection): Promise<void> {
   const models = (await rowsOf(connection, `
     SELECT c.run_id, e.label, c.model, e.model_kind, c.benchmark, left(r.started_at, 10) AS date,
       coalesce(sum(c.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(c.output_tokens), 0)::DOUBLE AS output_tokens,
       count(*) FILTER (WHERE c.error IS NULL AND (c.input_tokens IS NULL OR c.output_tokens IS NULL))::INTEGER AS n_missing_usage
-    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL`)) as unknown as ModelUsage[];
+    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL ORDER BY ALL`)) as unknown as ModelUsage[];
   const judges = (await rowsOf(connection, `
     SELECT v.run_id, v.label, v.benchmark, v.judge, left(r.started_at, 10) AS date,
       coalesce(sum(v.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(v.output_tokens), 0)::DOUBLE AS output_tokens,
       count(*) FILTER (WHERE v.called AND (v.input_tokens IS NULL OR v.output_tokens IS NULL))::INTEGER AS n_missing_usage
-    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as JudgeUsage[];
+    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL ORDER BY ALL`)) as unknown as JudgeUsage[];
   await insertRows(connection, "usage_costs", {
     run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
     judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"
