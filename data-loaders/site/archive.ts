@@ -272,6 +272,17 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
   }, rows);
 }
 
+/**
+ * SQL of `aggregate` over `x` that feeds the values in ascending order, like `avg(x ORDER BY x)`:
+ * each group's values are collected, sorted and aggregated by the same function in that order,
+ * so the result has the same bits. DuckDB's ordered aggregates sort every group in its own sort
+ * state, which at a million groups (one per instance and entry) took several seconds; a list per
+ * group is three to four times faster.
+ */
+function sortedAggregate(aggregate: "avg" | "stddev_samp", x: string): string {
+  return `list_${aggregate}(list_sort(list(${x})))`;
+}
+
 /** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
 async function deriveTables(connection: DuckDBConnection, input: SiteInput, cache: StatsCache): Promise<void> {
   const options = {seed: input.seed, resamples: input.resamples ?? 1000};
@@ -290,16 +301,17 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
   // averages and sums here and below are ordered by their own values: DuckDB's parallel
   // aggregation otherwise adds in a different order on each build, and the published numbers
-  // would differ in the last bit between two builds of the same data.
+  // would differ in the last bit between two builds of the same data. Large tables sort each
+  // group's list (`sortedAggregate`), which gives the same bits as `avg(x ORDER BY x)` faster.
   await connection.run(`CREATE TABLE instance_values AS
     SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
-      avg(s.value ORDER BY s.value) AS value, avg(s.value_normalized ORDER BY s.value_normalized) AS value_normalized,
+      ${sortedAggregate("avg", "s.value")} AS value, ${sortedAggregate("avg", "s.value_normalized")} AS value_normalized,
       any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
     FROM scores s JOIN entries e USING (run_id, model) GROUP BY ALL`);
   await connection.run(`CREATE TABLE verdict_units AS
     SELECT j.benchmark, j.run_id, e.label, j.instance_id, j.judge,
       bool_and(j.parse_status = 'ok') AS ok,
-      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score ORDER BY j.score) END AS composite,
+      CASE WHEN bool_and(j.parse_status = 'ok') THEN ${sortedAggregate("avg", "j.score")} END AS composite,
       mode(${withoutQuotes("coalesce(j.reason, j.parse_status)", '"…"')}) FILTER (WHERE j.parse_status <> 'ok') AS reason,
       bool_or(j.self_judging) AS self_judging, bool_or(j.same_vendor) AS same_vendor,
       bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
@@ -327,8 +339,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   await connection.run(`CREATE TABLE leaderboard AS
     SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
       c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
-      avg(v.value ORDER BY v.value) AS value, avg(v.value_normalized ORDER BY v.value_normalized) AS value_normalized,
-      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value ORDER BY v.value), 0) AS sd,
+      ${sortedAggregate("avg", "v.value")} AS value, ${sortedAggregate("avg", "v.value_normalized")} AS value_normalized,
+      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(${sortedAggregate("stddev_samp", "v.value")}, 0) AS sd,
       any_value(i.ci_low) AS ci_low, any_value(i.ci_high) AS ci_high,
       any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
       any_value(i.mde_normalized) AS mde_normalized,
