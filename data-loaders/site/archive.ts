@@ -20,8 +20,8 @@ import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {gzipSync, zipSync} from "fflate";
-import {queryToArrowIPC} from "../formats/arrow.ts";
+import {zipSync} from "fflate";
+import {tableToArrowIPC} from "../formats/arrow.ts";
 import {bootstrapMeanCi, bootstrapWinRates, minimumDetectableEffect, pairedBootstrap, pairedBootstrapAll} from "../stats/bootstrap.ts";
 import {loadConfig, type SuiteConfig} from "../runner/config.ts";
 import {insertRows, rowsOf, type ColumnType} from "../formats/duckdb-rows.ts";
@@ -34,7 +34,8 @@ import {
   cellIntervals, groupBy, judgeAgreement, judgeCorrelations, labelSeed, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./stats.ts";
-import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
+import {TEXT_CHUNKS, textChunks, textRowTables, withholdRestrictedText, withoutQuotes} from "./text.ts";
+import {compressor} from "./compress.ts";
 import {checkFoldersTogether} from "../runner/shard-folders.ts";
 import {notebookTableQueries} from "./notebook-tables.ts";
 import {cachedGroups, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
@@ -123,15 +124,41 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
   const {connection, close} = await memoryConnection();
   const tmp = await mkdtemp(join(tmpdir(), "medhelm-site-"));
   const files: Record<string, Uint8Array> = {};
-  // `packed` tables (a benchmark's instance-level scores, by far the largest) go to the pages
+  // Packed files are compressed in a worker thread while this one goes on reading DuckDB. Each
+  // file's name is entered at once, so the archive lists the files in the same order every time.
+  const compression = compressor();
+  const compressed: Array<Promise<void>> = [];
+  const pack = (name: string, data: Uint8Array | Promise<Uint8Array>) => {
+    files[name] = new Uint8Array(0);
+    compressed.push((data instanceof Uint8Array ? compression.gzip(data) : data).then((bytes) => {
+      files[name] = bytes;
+    }));
+  };
+  // Seconds spent in each step of shipping, logged at the end to show where a slow build goes.
+  const spent = {query: 0, arrow: 0, parquet: 0, text: 0};
+  const timed = async <T>(step: keyof typeof spent, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      spent[step] += (performance.now() - start) / 1000;
+    }
+  };
+  // The query runs once, into a temporary table that both formats are written from. `packed`
+  // tables (a benchmark's instance-level scores, by far the largest) go to the pages
   // gzip-compressed (`.arrow.gz`, unpacked by src/components/packed.js): about a fifth of the bytes.
   const ship = async (name: string, sql: string, packed = false) => {
-    const arrow = await queryToArrowIPC(connection, sql);
-    if (packed) files[`${name}.arrow.gz`] = gzipSync(arrow, {level: 6, mtime: 0});
-    else files[`${name}.arrow`] = arrow;
-    const parquet = join(tmp, "table.parquet");
-    await connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-    files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+    await timed("query", () => connection.run(`CREATE TEMP TABLE shipped AS ${sql}`));
+    try {
+      const arrow = await timed("arrow", () => tableToArrowIPC(connection, "shipped"));
+      if (packed) pack(`${name}.arrow.gz`, arrow);
+      else files[`${name}.arrow`] = arrow;
+      const parquet = join(tmp, "table.parquet");
+      await timed("parquet", () => connection.run(`COPY shipped TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`));
+      files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+    } finally {
+      await connection.run("DROP TABLE shipped");
+    }
   };
   try {
     // The shards of a sharded run are read as one run: a unit in two of its folders is an error.
@@ -149,11 +176,20 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
     for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
+    const dropTextRows = await timed("text", () => textRowTables(connection));
     for (const b of input.registry) {
       await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`, true);
-      Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
+      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
+      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
     }
+    await dropTextRows();
+    const waited = performance.now();
+    await Promise.all(compressed);
+    const s = (x: number) => `${x.toFixed(1)} s`;
+    input.log(`site: shipped tables: queries ${s(spent.query)}, Arrow ${s(spent.arrow)}, Parquet ${s(spent.parquet)}; ` +
+      `text chunks ${s(spent.text)}; ${s((performance.now() - waited) / 1000)} waiting for the last compressions`);
   } finally {
+    await compression.close();
     close();
     await rm(tmp, {recursive: true, force: true});
   }
