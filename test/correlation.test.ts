@@ -1,5 +1,6 @@
 import {describe, it, expect} from "vitest";
 import {averageRanks, fisherInterval, kendallTauB, pearson, spearman} from "../data-loaders/stats/correlation.ts";
+import {seeded} from "../data-loaders/stats/random.ts";
 
 describe("correlation", () => {
   it("averageRanks() gives tied values the mean of the ranks they span", () => {
@@ -41,6 +42,41 @@ describe("correlation", () => {
     // 10 pairs: 7 concordant, 2 discordant, 1 tied in y only.
     expect(kendallTauB([10, 20, 30, 40, 50], [1, 3, 3, 2, 5])).toBeCloseTo(5 / Math.sqrt(90), 12);
     expect(kendallTauB([1, 2, 2, 3, 4, 5, 6, 6], [2, 1, 3, 3, 5, 4, 6, 8])).toBeCloseTo(0.7925939, 6);
+  });
+
+  it("kendallTauB() equals the pair-by-pair definition on random samples with ties in x, in y and in both", () => {
+    // The definition itself: every pair classified by the signs of its two differences.
+    const definition = (x: number[], y: number[]) => {
+      let concordant = 0;
+      let discordant = 0;
+      let tiesX = 0;
+      let tiesY = 0;
+      for (let i = 0; i < x.length; i++) {
+        for (let j = i + 1; j < x.length; j++) {
+          const dx = Math.sign(x[i] - x[j]);
+          const dy = Math.sign(y[i] - y[j]);
+          if (dx === 0) tiesX++;
+          if (dy === 0) tiesY++;
+          if (dx !== 0 && dy !== 0) {
+            if (dx === dy) concordant++;
+            else discordant++;
+          }
+        }
+      }
+      const pairs = (x.length * (x.length - 1)) / 2;
+      return (concordant - discordant) / Math.sqrt((pairs - tiesX) * (pairs - tiesY));
+    };
+    const random = seeded(7).next;
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 2 + Math.floor(random() * 120);
+      // Few distinct values make ties in x, in y and in both frequent; some trials correlate y with x.
+      const levels = 1 + Math.floor(random() * 8);
+      const x = Array.from({length: n}, () => Math.floor(random() * levels) / 2 - 1);
+      const y = x.map((v) => (trial % 3 === 0 ? v + Math.floor(random() * 3) : Math.floor(random() * levels) * 0.25));
+      const expected = definition(x, y);
+      // Exactly equal (NaN when a sample is constant): both count the same integers.
+      expect(Object.is(kendallTauB(x, y), expected), `trial ${trial}`).toBe(true);
+    }
   });
 
   it("pearson() is NaN when one sample is constant", () => {

@@ -20,9 +20,8 @@ import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {gzipSync} from "fflate";
 import {tarArchive} from "../formats/tar.ts";
-import {queryToArrowIPC} from "../formats/arrow.ts";
+import {tableToArrowIPC} from "../formats/arrow.ts";
 import {minimumDetectableEffect, winRateIntervals} from "../stats/bootstrap.ts";
 import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans} from "../stats/shared-resamples.ts";
 import {loadConfig, type SuiteConfig} from "../runner/config.ts";
@@ -36,7 +35,8 @@ import {
   benchmarkResamples, cellIntervals, groupBy, judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
 } from "./stats.ts";
-import {TEXT_CHUNKS, textChunks, withholdRestrictedText, withoutQuotes} from "./text.ts";
+import {TEXT_CHUNKS, textChunks, textRowTables, withholdRestrictedText, withoutQuotes} from "./text.ts";
+import {compressor} from "./compress.ts";
 import {checkFoldersTogether} from "../runner/shard-folders.ts";
 import {notebookTableQueries, packedNotebookTables} from "./notebook-tables.ts";
 import {cachedGroups, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
@@ -133,15 +133,41 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
   const {connection, close} = await memoryConnection();
   const tmp = await mkdtemp(join(tmpdir(), "medhelm-site-"));
   const files: Record<string, Uint8Array> = {};
-  // `packed` tables (a benchmark's instance-level scores, by far the largest) go to the pages
+  // Packed files are compressed in a worker thread while this one goes on reading DuckDB. Each
+  // file's name is entered at once, so the archive lists the files in the same order every time.
+  const compression = compressor();
+  const compressed: Array<Promise<void>> = [];
+  const pack = (name: string, data: Uint8Array | Promise<Uint8Array>) => {
+    files[name] = new Uint8Array(0);
+    compressed.push((data instanceof Uint8Array ? compression.gzip(data) : data).then((bytes) => {
+      files[name] = bytes;
+    }));
+  };
+  // Seconds spent in each step of shipping, logged at the end to show where a slow build goes.
+  const spent = {query: 0, arrow: 0, parquet: 0, text: 0};
+  const timed = async <T>(step: keyof typeof spent, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      spent[step] += (performance.now() - start) / 1000;
+    }
+  };
+  // The query runs once, into a temporary table that both formats are written from. `packed`
+  // tables (a benchmark's instance-level scores, by far the largest) go to the pages
   // gzip-compressed (`.arrow.gz`, unpacked by src/components/packed.js): about a fifth of the bytes.
   const ship = async (name: string, sql: string, packed = false) => {
-    const arrow = await queryToArrowIPC(connection, sql);
-    if (packed) files[`${name}.arrow.gz`] = gzipSync(arrow, {level: 6, mtime: 0});
-    else files[`${name}.arrow`] = arrow;
-    const parquet = join(tmp, "table.parquet");
-    await connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-    files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+    await timed("query", () => connection.run(`CREATE TEMP TABLE shipped AS ${sql}`));
+    try {
+      const arrow = await timed("arrow", () => tableToArrowIPC(connection, "shipped"));
+      if (packed) pack(`${name}.arrow.gz`, arrow);
+      else files[`${name}.arrow`] = arrow;
+      const parquet = join(tmp, "table.parquet");
+      await timed("parquet", () => connection.run(`COPY shipped TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`));
+      files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
+    } finally {
+      await connection.run("DROP TABLE shipped");
+    }
   };
   try {
     // The shards of a sharded run are read as one run: a unit in two of its folders is an error.
@@ -159,11 +185,20 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
     for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql, packedNotebookTables.has(name));
+    const dropTextRows = await timed("text", () => textRowTables(connection));
     for (const b of input.registry) {
       await ship(`bench/${b.id}`, `SELECT * FROM bench_scores WHERE benchmark = ${sqlString(b.id)} ORDER BY instance_id, run_id, label, metric`, true);
-      Object.assign(files, await textChunks(connection, b.id, input.publishRestrictedText));
+      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
+      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
     }
+    await dropTextRows();
+    const waited = performance.now();
+    await Promise.all(compressed);
+    const s = (x: number) => `${x.toFixed(1)} s`;
+    input.log(`site: shipped tables: queries ${s(spent.query)}, Arrow ${s(spent.arrow)}, Parquet ${s(spent.parquet)}; ` +
+      `text chunks ${s(spent.text)}; ${s((performance.now() - waited) / 1000)} waiting for the last compressions`);
   } finally {
+    await compression.close();
     close();
     await rm(tmp, {recursive: true, force: true});
   }
@@ -287,6 +322,17 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
   }, rows);
 }
 
+/**
+ * SQL of `aggregate` over `x` that feeds the values in ascending order, like `avg(x ORDER BY x)`:
+ * each group's values are collected, sorted and aggregated by the same function in that order,
+ * so the result has the same bits. DuckDB's ordered aggregates sort every group in its own sort
+ * state, which at a million groups (one per instance and entry) took several seconds; a list per
+ * group is three to four times faster.
+ */
+function sortedAggregate(aggregate: "avg" | "stddev_samp", x: string): string {
+  return `list_${aggregate}(list_sort(list(${x})))`;
+}
+
 /** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
 async function deriveTables(connection: DuckDBConnection, input: SiteInput, cache: StatsCache): Promise<void> {
   const options = {seed: input.seed, resamples: input.resamples ?? 1000};
@@ -305,16 +351,17 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
   // averages and sums here and below are ordered by their own values: DuckDB's parallel
   // aggregation otherwise adds in a different order on each build, and the published numbers
-  // would differ in the last bit between two builds of the same data.
+  // would differ in the last bit between two builds of the same data. Large tables sort each
+  // group's list (`sortedAggregate`), which gives the same bits as `avg(x ORDER BY x)` faster.
   await connection.run(`CREATE TABLE instance_values AS
     SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
-      avg(s.value ORDER BY s.value) AS value, avg(s.value_normalized ORDER BY s.value_normalized) AS value_normalized,
+      ${sortedAggregate("avg", "s.value")} AS value, ${sortedAggregate("avg", "s.value_normalized")} AS value_normalized,
       any_value(s.unscored_reason) FILTER (WHERE s.value IS NULL) AS unscored_reason
     FROM scores s JOIN entries e USING (run_id, model) GROUP BY ALL`);
   await connection.run(`CREATE TABLE verdict_units AS
     SELECT j.benchmark, j.run_id, e.label, j.instance_id, j.judge,
       bool_and(j.parse_status = 'ok') AS ok,
-      CASE WHEN bool_and(j.parse_status = 'ok') THEN avg(j.score ORDER BY j.score) END AS composite,
+      CASE WHEN bool_and(j.parse_status = 'ok') THEN ${sortedAggregate("avg", "j.score")} END AS composite,
       mode(${withoutQuotes("coalesce(j.reason, j.parse_status)", '"…"')}) FILTER (WHERE j.parse_status <> 'ok') AS reason,
       bool_or(j.self_judging) AS self_judging, bool_or(j.same_vendor) AS same_vendor,
       bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
@@ -347,8 +394,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   await connection.run(`CREATE TABLE leaderboard AS
     SELECT v.label, l.model, l.model_kind, l.source, v.benchmark, c.name AS benchmark_name, c.category, c.category_name,
       c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric, bool_or(v.is_main) AS is_main,
-      avg(v.value ORDER BY v.value) AS value, avg(v.value_normalized ORDER BY v.value_normalized) AS value_normalized,
-      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(stddev_samp(v.value ORDER BY v.value), 0) AS sd,
+      ${sortedAggregate("avg", "v.value")} AS value, ${sortedAggregate("avg", "v.value_normalized")} AS value_normalized,
+      count(*)::INTEGER AS n, count(v.value)::INTEGER AS n_scored, coalesce(${sortedAggregate("stddev_samp", "v.value")}, 0) AS sd,
       any_value(i.ci_low) AS ci_low, any_value(i.ci_high) AS ci_high,
       any_value(i.ci_low_normalized) AS ci_low_normalized, any_value(i.ci_high_normalized) AS ci_high_normalized,
       any_value(i.mde_normalized) AS mde_normalized,
@@ -529,18 +576,23 @@ function correlationColumns(key: Record<string, ColumnType>): Record<string, Col
   return {...key, n: "INTEGER", spearman: "DOUBLE", spearman_low: "DOUBLE", spearman_high: "DOUBLE", kendall_tau_b: "DOUBLE", pearson: "DOUBLE"};
 }
 
-/** Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per (run, entry). */
+/**
+ * Prices recorded usage: per (run, entry, benchmark), per (entry, benchmark), per entry and per
+ * (run, entry). The usage rows are sorted because `usageCosts` adds each cell's judges in the
+ * order they come: unsorted, a parallel GROUP BY gave a different order, and so a different last
+ * bit of the jury cost, on each build.
+ */
 async function deriveCosts(connection: DuckDBConnection): Promise<void> {
   const models = (await rowsOf(connection, `
     SELECT c.run_id, e.label, c.model, e.model_kind, c.benchmark, left(r.started_at, 10) AS date,
       coalesce(sum(c.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(c.output_tokens), 0)::DOUBLE AS output_tokens,
       count(*) FILTER (WHERE c.error IS NULL AND (c.input_tokens IS NULL OR c.output_tokens IS NULL))::INTEGER AS n_missing_usage
-    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL`)) as unknown as ModelUsage[];
+    FROM completions c JOIN entries e USING (run_id, model) LEFT JOIN runs r USING (run_id) WHERE e.source <> '${PUBLISHED_SOURCE}' GROUP BY ALL ORDER BY ALL`)) as unknown as ModelUsage[];
   const judges = (await rowsOf(connection, `
     SELECT v.run_id, v.label, v.benchmark, v.judge, left(r.started_at, 10) AS date,
       coalesce(sum(v.input_tokens), 0)::DOUBLE AS input_tokens, coalesce(sum(v.output_tokens), 0)::DOUBLE AS output_tokens,
       count(*) FILTER (WHERE v.called AND (v.input_tokens IS NULL OR v.output_tokens IS NULL))::INTEGER AS n_missing_usage
-    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL`)) as unknown as JudgeUsage[];
+    FROM verdict_units v LEFT JOIN runs r USING (run_id) GROUP BY ALL ORDER BY ALL`)) as unknown as JudgeUsage[];
   await insertRows(connection, "usage_costs", {
     run_id: "VARCHAR", label: "VARCHAR", benchmark: "VARCHAR", input_tokens: "DOUBLE", output_tokens: "DOUBLE",
     judge_input_tokens: "DOUBLE", judge_output_tokens: "DOUBLE", cost_usd: "DOUBLE", jury_cost_usd: "DOUBLE"

@@ -5,9 +5,10 @@
  * text into a few compressed JSON files that the instance drill-down fetches when an instance is opened.
  */
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {gzipSync} from "fflate";
+import {readQuery} from "../formats/duckdb-columns.ts";
 import {rowsOf} from "../formats/duckdb-rows.ts";
 import {sqlString} from "../formats/parquet.ts";
+import {gzipHere} from "./compress.ts";
 
 /** Text chunks per benchmark: the drill-down fetches one of them when an instance is opened. */
 export const TEXT_CHUNKS = 8;
@@ -37,47 +38,124 @@ export async function withholdRestrictedText(connection: DuckDBConnection, allow
   await connection.run(`UPDATE scores SET unscored_reason = ${withoutQuotes("unscored_reason", '"[withheld]"')}, note = ${withoutQuotes("note", '"[withheld]"')} WHERE ${restricted}`);
 }
 
+/** A JSON number as `JSON.stringify` writes it: null when not finite, and 0 for -0 (adding +0 turns -0 into 0). */
+const number = (x: string) => `CASE WHEN isfinite(${x}) THEN ${x} + 0.0 END`;
+
+/** The kinds of text rows a chunk holds, in the order of the chunk's keys. */
+const KINDS = ["instances", "completions", "verdicts"] as const;
+
+/**
+ * The SQL of every benchmark's text rows of one kind as JSON objects (`benchmark`, `chunk`,
+ * `json`), sorted by benchmark and then in the order the page has always received them. The keys
+ * are in the order of the rows the chunks were once built from in JavaScript, and the conditional
+ * keys (`promptAroundInput`, `answer_is_output`) are written only where they apply.
+ */
+function textRowsSql(kind: (typeof KINDS)[number]): string {
+  if (kind === "instances") {
+    const keys = "'run_id', i.run_id, 'instance_id', i.instance_id, 'subset', i.subset, 'split', i.split, 'input_text', i.input_text, 'choices_json', i.choices_json, 'gold_text', i.gold_text";
+    // promptAroundInput in SQL: strpos, left and substr count characters alike, so the text
+    // around the input is the same as JavaScript's indexOf and slice give.
+    const at = "strpos(i.prompt_text, i.input_text)";
+    return `SELECT i.benchmark, ch.chunk, CASE
+        WHEN i.input_text <> '' AND ${at} > 0 THEN json_object(${keys}, 'prompt_text', NULL,
+          'prompt_before', left(i.prompt_text, ${at} - 1), 'prompt_after', substr(i.prompt_text, ${at} + length(i.input_text)))
+        ELSE json_object(${keys}, 'prompt_text', i.prompt_text) END::VARCHAR AS json
+      FROM instances i JOIN chunks ch USING (benchmark, run_id, instance_id) ORDER BY i.benchmark, i.instance_id, i.run_id`;
+  }
+  if (kind === "completions") {
+    const head = "'run_id', c.run_id, 'instance_id', c.instance_id, 'label', e.label, 'output_text', c.output_text";
+    const tail = `'error', c.error, 'finish_reason', c.finish_reason, 'input_tokens', c.input_tokens, 'output_tokens', c.output_tokens, 'latency_ms', ${number("c.latency_ms")}, 'cached', c.cached`;
+    // Open-ended answers are the output itself; sending it once halves their chunks.
+    return `SELECT c.benchmark, ch.chunk, CASE
+        WHEN c.answer_text = c.output_text THEN json_object(${head}, 'answer_text', NULL, ${tail}, 'answer_is_output', true)
+        ELSE json_object(${head}, 'answer_text', c.answer_text, ${tail}) END::VARCHAR AS json
+      FROM completions c JOIN entries e USING (run_id, model) JOIN chunks ch USING (benchmark, run_id, instance_id)
+      ORDER BY c.benchmark, c.instance_id, c.run_id, e.label`;
+  }
+  return `SELECT j.benchmark, ch.chunk, json_object('run_id', j.run_id, 'instance_id', j.instance_id, 'label', e.label, 'judge', j.judge,
+        'criterion', j.criterion, 'score', ${number("j.score")}, 'parse_status', j.parse_status, 'reason', j.reason, 'explanation', j.explanation,
+        'self_judging', j.self_judging, 'same_vendor', j.same_vendor)::VARCHAR AS json
+      FROM judgments j JOIN entries e USING (run_id, model) JOIN chunks ch USING (benchmark, run_id, instance_id)
+      ORDER BY j.benchmark, j.instance_id, j.run_id, e.label, j.judge, j.criterion`;
+}
+
+/**
+ * Writes every benchmark's text rows as JSON into temporary tables (`text_instances`,
+ * `text_completions`, `text_verdicts`) that `textChunks` reads, and returns the function that
+ * drops them. Writing them once and sorted, rather than joining and sorting for each benchmark,
+ * makes a benchmark's read a short scan.
+ */
+export async function textRowTables(connection: DuckDBConnection): Promise<() => Promise<void>> {
+  for (const kind of KINDS) await connection.run(`CREATE TEMP TABLE text_${kind} AS ${textRowsSql(kind)}`);
+  return async () => {
+    for (const kind of KINDS) await connection.run(`DROP TABLE IF EXISTS text_${kind}`);
+  };
+}
+
 /**
  * The text of one benchmark's instances in `TEXT_CHUNKS` gzip-compressed JSON files (`text/<id>-<k>.json.gz`), each
  * holding the instances of its chunk with every entry's output and every judge's verdict. Every
- * chunk file exists, empty or not, because pages reference them by name.
+ * chunk file exists, empty or not, because pages reference them by name. Reads the tables of
+ * `textRowTables`.
+ *
+ * DuckDB writes each row's JSON, so the text arrives as UTF-8 bytes that are joined into the
+ * chunk files as they are, instead of as a JavaScript object per row; the files parse to the
+ * same rows as `JSON.stringify` of the rows read one by one. The files are returned as soon as
+ * the text is read, each still being compressed by `gzip` (by default in this thread), so that
+ * a caller can read the next benchmark meanwhile.
  */
-export async function textChunks(connection: DuckDBConnection, benchmark: string, allow: boolean): Promise<Record<string, Uint8Array>> {
+export async function textChunks(connection: DuckDBConnection, benchmark: string, allow: boolean, gzip: (json: Uint8Array) => Promise<Uint8Array> = async (json) => gzipHere(json)): Promise<Record<string, Promise<Uint8Array>>> {
   const where = `benchmark = ${sqlString(benchmark)}`;
   const [info] = await rowsOf(connection, `
     SELECT (SELECT any_value(access) FROM catalogue WHERE ${where}) AS access,
       NOT EXISTS (SELECT 1 FROM public_benchmarks WHERE ${where}) AS restricted`);
-  const byChunk = (rows: Array<Record<string, unknown>>) => Array.from({length: TEXT_CHUNKS}, (_, k) => rows.filter((r) => r.chunk === k).map(({chunk, ...rest}) => rest));
-  const instances = byChunk((await rowsOf(connection, `
-    SELECT ch.chunk, i.run_id, i.instance_id, i.subset, i.split, i.input_text, i.choices_json, i.gold_text, i.prompt_text
-    FROM instances i JOIN chunks ch USING (benchmark, run_id, instance_id) WHERE i.${where} ORDER BY i.instance_id, i.run_id`)).map(promptAroundInput));
-  const completions = byChunk((await rowsOf(connection, `
-    SELECT ch.chunk, c.run_id, c.instance_id, e.label, c.output_text, c.answer_text, c.error, c.finish_reason,
-      c.input_tokens, c.output_tokens, c.latency_ms, c.cached
-    FROM completions c JOIN entries e USING (run_id, model) JOIN chunks ch USING (benchmark, run_id, instance_id)
-    WHERE c.${where} ORDER BY c.instance_id, c.run_id, e.label`)).map((c) =>
-    // Open-ended answers are the output itself; sending it once halves their chunks.
-    c.answer_text !== null && c.answer_text === c.output_text ? {...c, answer_text: null, answer_is_output: true} : c));
-  const verdicts = byChunk(await rowsOf(connection, `
-    SELECT ch.chunk, j.run_id, j.instance_id, e.label, j.judge, j.criterion, j.score, j.parse_status, j.reason, j.explanation, j.self_judging, j.same_vendor
-    FROM judgments j JOIN entries e USING (run_id, model) JOIN chunks ch USING (benchmark, run_id, instance_id)
-    WHERE j.${where} ORDER BY j.instance_id, j.run_id, e.label, j.judge, j.criterion`));
-  const files: Record<string, Uint8Array> = {};
+  // Each chunk's parts, starting with the JSON before its first array.
+  const parts: Uint8Array[][] = Array.from({length: TEXT_CHUNKS}, () => [encoder.encode(`{"benchmark":${JSON.stringify(benchmark)},"access":${JSON.stringify(info.access ?? null)},` +
+    `"restricted":${JSON.stringify(info.restricted)},"text_published":${JSON.stringify(allow || !info.restricted)}`)]);
+  for (const kind of KINDS) {
+    // A filtered scan keeps the table's order, which is the order within a chunk.
+    const {length, columns: [chunk, json]} = await readQuery(connection, `SELECT chunk, json FROM text_${kind} WHERE ${where}`);
+    if (chunk.kind !== "int32" || json.kind !== "utf8") throw new Error(`text chunks of ${benchmark}: unexpected column types`);
+    const rows = Array.from({length: TEXT_CHUNKS}, () => [] as Uint8Array[]);
+    for (let r = 0; r < length; r++) rows[chunk.values[r]].push(json.bytes.subarray(json.offsets[r], json.offsets[r + 1]));
+    rows.forEach((chunkRows, k) => {
+      parts[k].push(encoder.encode(`,"${kind}":[`));
+      chunkRows.forEach((row, i) => {
+        if (i) parts[k].push(comma);
+        parts[k].push(row);
+      });
+      parts[k].push(closeArray);
+    });
+  }
+  const files: Record<string, Promise<Uint8Array>> = {};
   for (let k = 0; k < TEXT_CHUNKS; k++) {
-    const body = {
-      benchmark, access: info.access ?? null, restricted: info.restricted, text_published: allow || !info.restricted,
-      instances: instances[k], completions: completions[k], verdicts: verdicts[k]
-    };
     // Compressed (JSON of many similar rows shrinks about tenfold); the page unpacks it with the
     // browser's DecompressionStream. mtime 0 keeps two builds of the same data byte-identical.
-    files[`text/${benchmark}-${k}.json.gz`] = gzipSync(new TextEncoder().encode(JSON.stringify(body)), {level: 6, mtime: 0});
+    files[`text/${benchmark}-${k}.json.gz`] = gzip(concat([...parts[k], closeObject]));
   }
   return files;
+}
+
+const encoder = new TextEncoder();
+const comma = encoder.encode(",");
+const closeArray = encoder.encode("]");
+const closeObject = encoder.encode("}");
+
+/** The bytes of `parts` one after the other. */
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /**
  * The prompt wraps the input, so a chunk stores only the text around it (`prompt_before`,
  * `prompt_after`; the page puts the input back), which keeps long inputs from being sent twice.
+ * `textChunks` does the same in SQL; this is the definition its tests compare it with.
  */
 export function promptAroundInput(row: Record<string, unknown>): Record<string, unknown> {
   const {prompt_text: prompt, input_text: input} = row;
