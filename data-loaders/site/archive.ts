@@ -384,7 +384,9 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
   }, [...(await cachedGroups(cache, "cell-intervals", groupBy(values, (r) => r.benchmark), [options, pointList], async (missing) => {
     const rows = [...missing.values()].flat();
-    const cells = (await runParts<CellInterval[]>("cellIntervals", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), {...options, points: pointList}, input.log)).flat();
+    // In this thread: a benchmark's cells cost one weighted sum per column and resample, and
+    // copying a million rows to worker threads took longer than computing them here (48 models).
+    const cells = cellIntervals(rows, {...options, points: pointList});
     return groupBy(cells, (c) => c.benchmark);
   }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
   lap("cell intervals");
