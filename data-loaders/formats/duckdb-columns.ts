@@ -277,11 +277,27 @@ class Validity {
   private bits = new Uint8Array(0);
   nullCount = 0;
 
-  /** Marks row `row` null. */
-  clear(row: number): void {
-    this.ensure(row + 1);
-    this.bits[row >> 3] &= ~(1 << (row & 7));
-    this.nullCount++;
+  /**
+   * Takes the validity of `rows` rows appended at row `at` from DuckDB's mask (its bits are in
+   * Arrow's order) and sets the value of each null row in `values` to 0: DuckDB leaves anything
+   * there, and zero keeps two builds byte-identical.
+   */
+  append(valid: Uint8Array | null, at: number, rows: number, values?: Int32Array | Float64Array): void {
+    if (!valid) return;
+    this.ensure(at + rows);
+    for (let i = 0; i < rows; i++) {
+      const byte = valid[i >> 3];
+      // Whole bytes of present rows, by far the most common, are passed over at once.
+      if ((i & 7) === 0 && byte === 0xff && i + 8 <= rows) {
+        i += 7;
+        continue;
+      }
+      if ((byte >> (i & 7)) & 1) continue;
+      const row = at + i;
+      this.bits[row >> 3] &= ~(1 << (row & 7));
+      this.nullCount++;
+      if (values) values[row] = 0;
+    }
   }
 
   private ensure(rows: number): void {
@@ -300,12 +316,6 @@ class Validity {
     if (length & 7) bitmap[bitmap.length - 1] &= (1 << (length & 7)) - 1;
     return bitmap;
   }
-}
-
-/** Calls `onNull` with the index within the chunk of every null row (none when `valid` is null). */
-function eachNull(valid: Uint8Array | null, rows: number, onNull: (i: number) => void): void {
-  if (!valid) return;
-  for (let i = 0; i < rows; i++) if (!((valid[i >> 3] >> (i & 7)) & 1)) onNull(i);
 }
 
 /** A typed array of the same kind twice as long (or `needed` long), with the old values copied. */
@@ -328,11 +338,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           values = grow(values, length + rows);
           const data = duckdb.vector_get_data(vector, rows * 4);
           values.set(new Int32Array(data.buffer, data.byteOffset, rows), length);
-          // Null slots hold whatever DuckDB left there; zero keeps two builds byte-identical.
-          eachNull(valid, rows, (i) => {
-            values[length + i] = 0;
-            validity.clear(length + i);
-          });
+          validity.append(valid, length, rows, values);
           length += rows;
         },
         finish: () => ({...base(), kind, values: values.slice(0, length)})
@@ -356,10 +362,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
             const data = duckdb.vector_get_data(vector, rows * 8);
             values.set(new Float64Array(data.buffer, data.byteOffset, rows), length);
           }
-          eachNull(valid, rows, (i) => {
-            values[length + i] = 0;
-            validity.clear(length + i);
-          });
+          validity.append(valid, length, rows, values);
           length += rows;
         },
         finish: () => ({...base(), kind, values: values.slice(0, length)})
@@ -371,11 +374,10 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
         append(vector, rows, valid) {
           bits = grow(bits, (length + rows + 7) >> 3);
           const data = duckdb.vector_get_data(vector, rows);
+          validity.append(valid, length, rows);
           for (let i = 0; i < rows; i++) {
             const row = length + i;
-            const present = !valid || (valid[i >> 3] >> (i & 7)) & 1;
-            if (!present) validity.clear(row);
-            else if (data[i]) bits[row >> 3] |= 1 << (row & 7);
+            if (data[i] && (!valid || (valid[i >> 3] >> (i & 7)) & 1)) bits[row >> 3] |= 1 << (row & 7);
           }
           length += rows;
         },
@@ -389,21 +391,20 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
       return {
         append(vector, rows, valid) {
           offsets = grow(offsets, length + rows + 1);
-          // DuckDB's string_t: a 4-byte length, then up to 12 bytes inline, or a 4-byte prefix
-          // and a pointer to the bytes elsewhere (read through the binding).
+          // DuckDB's string_t: a 4-byte little-endian length, then up to 12 bytes inline, or a
+          // 4-byte prefix and a pointer to the bytes elsewhere (read through the binding).
           const data = duckdb.vector_get_data(vector, rows * 16);
-          const view = new DataView(data.buffer, data.byteOffset, rows * 16);
+          validity.append(valid, length, rows);
           for (let i = 0; i < rows; i++) {
-            const present = !valid || (valid[i >> 3] >> (i & 7)) & 1;
-            if (!present) validity.clear(length + i);
-            else {
-              const size = view.getUint32(i * 16, true);
-              bytes = grow(bytes, end + size);
-              if (size <= 12) bytes.set(data.subarray(i * 16 + 4, i * 16 + 4 + size), end);
-              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, size), end);
+            const at = i * 16;
+            if (!valid || (valid[i >> 3] >> (i & 7)) & 1) {
+              const size = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
+              if (end + size > bytes.length) bytes = grow(bytes, end + size);
+              if (size <= 12) for (let k = 0; k < size; k++) bytes[end + k] = data[at + 4 + k];
+              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, size), end);
               end += size;
+              if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
             }
-            if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
             offsets[length + i + 1] = end;
           }
           length += rows;
