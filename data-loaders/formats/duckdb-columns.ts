@@ -200,7 +200,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** A string column as codes into its sorted distinct values, like the columns DuckDB codes. */
-function dictionaryOf(column: Utf8Column, length: number): DictionaryColumn {
+export function dictionaryOf(column: Utf8Column, length: number): DictionaryColumn {
   const {offsets, bytes, validity, nullCount} = column;
   const present = (i: number) => nullCount === 0 || ((validity[i >> 3] >> (i & 7)) & 1) === 1;
   const text = Array.from({length}, (_, i) => (present(i) ? decoder.decode(bytes.subarray(offsets[i], offsets[i + 1])) : null));
@@ -222,6 +222,107 @@ function utf8Column(name: string, values: ReadonlyArray<string | Uint8Array>): U
   const bytes = new Uint8Array(offsets[utf8.length]);
   utf8.forEach((v, k) => bytes.set(v, offsets[k]));
   return {name, duckdbType: "VARCHAR", validity: new Uint8Array(0), nullCount: 0, kind: "utf8", offsets, bytes};
+}
+
+/** Whether row `i` of a column has a value. */
+const present = (column: ResultColumn, i: number) => column.nullCount === 0 || ((column.validity[i >> 3] >> (i & 7)) & 1) === 1;
+
+/** Bits `start` to `end` (exclusive) of a bitmap, from bit 0 of a new one. */
+function sliceBits(bits: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array((end - start + 7) >> 3);
+  for (let i = start; i < end; i++) if ((bits[i >> 3] >> (i & 7)) & 1) out[(i - start) >> 3] |= 1 << ((i - start) & 7);
+  return out;
+}
+
+/** Rows `start` to `end` (exclusive) of a result column; a dictionary column keeps its whole dictionary. */
+function sliceColumn(column: ResultColumn, start: number, end: number): ResultColumn {
+  let nullCount = 0;
+  if (column.nullCount) for (let i = start; i < end; i++) if (!present(column, i)) nullCount++;
+  const base = {name: column.name, duckdbType: column.duckdbType, nullCount, validity: nullCount ? sliceBits(column.validity, start, end) : new Uint8Array(0)};
+  switch (column.kind) {
+    case "int32": return {...base, kind: "int32", values: column.values.subarray(start, end)};
+    case "float64": return {...base, kind: "float64", values: column.values.subarray(start, end)};
+    case "bool": return {...base, kind: "bool", values: sliceBits(column.values, start, end)};
+    case "utf8": {
+      const first = column.offsets[start];
+      return {...base, kind: "utf8", offsets: column.offsets.slice(start, end + 1).map((o) => o - first), bytes: column.bytes.subarray(first, column.offsets[end])};
+    }
+    case "dictionary": return {...base, kind: "dictionary", codes: column.codes.subarray(start, end), dictionary: column.dictionary};
+  }
+}
+
+/** Rows `start` to `end` (exclusive) of a result. */
+export function sliceRows(result: ColumnarResult, start: number, end: number): ColumnarResult {
+  return {length: end - start, columns: result.columns.map((c) => sliceColumn(c, start, end))};
+}
+
+/**
+ * Splits a result whose rows are sorted by the string column `key` into the rows of each value of
+ * `key`, which are consecutive. A null key is not a value: its rows are left out.
+ */
+export function splitByKey(result: ColumnarResult, key: string): Map<string, ColumnarResult> {
+  const column = result.columns.find((c) => c.name === key);
+  if (!column || (column.kind !== "utf8" && column.kind !== "dictionary")) throw new Error(`splitByKey: no string column ${key}`);
+  const text = (i: number) => {
+    if (column.kind === "utf8") return decoder.decode(column.bytes.subarray(column.offsets[i], column.offsets[i + 1]));
+    const {offsets, bytes} = column.dictionary;
+    return decoder.decode(bytes.subarray(offsets[column.codes[i]], offsets[column.codes[i] + 1]));
+  };
+  const parts = new Map<string, ColumnarResult>();
+  for (let start = 0; start < result.length; ) {
+    const value = present(column, start) ? text(start) : null;
+    let end = start + 1;
+    while (end < result.length && present(column, end) === (value !== null) && (value === null || text(end) === value)) end++;
+    if (value !== null) {
+      if (parts.has(value)) throw new Error(`splitByKey: rows of ${key} = ${value} are not consecutive`);
+      parts.set(value, sliceRows(result, start, end));
+    }
+    start = end;
+  }
+  return parts;
+}
+
+/**
+ * A string column re-coded by `dictionary` (as `ReadColumnsOptions.dictionary` decides): a
+ * dictionary column keeps only the values its rows use (still sorted) or is written out as
+ * strings; a plain one is coded when the rule asks for it.
+ */
+export function recode(column: ResultColumn, length: number, dictionary: (distinct: number, rows: number) => boolean): ResultColumn {
+  if (column.kind === "utf8") {
+    const distinct = new Set<string>();
+    let hasNull = false;
+    for (let i = 0; i < length; i++) {
+      if (present(column, i)) distinct.add(decoder.decode(column.bytes.subarray(column.offsets[i], column.offsets[i + 1])));
+      else hasNull = true;
+    }
+    return dictionary(distinct.size + (hasNull ? 1 : 0), length) ? dictionaryOf(column, length) : column;
+  }
+  if (column.kind !== "dictionary") return column;
+  const entries = column.dictionary.offsets.length - 1;
+  const used = new Uint8Array(entries);
+  let hasNull = false;
+  for (let i = 0; i < length; i++) {
+    if (present(column, i)) used[column.codes[i]] = 1;
+    else hasNull = true;
+  }
+  const kept = used.reduce((n, u) => n + u, 0);
+  const {offsets, bytes} = column.dictionary;
+  if (dictionary(kept + (hasNull ? 1 : 0), length)) {
+    if (kept === entries) return column;
+    const code = new Int32Array(entries);
+    const values: Uint8Array[] = [];
+    for (let k = 0; k < entries; k++) if (used[k]) {
+      code[k] = values.length;
+      values.push(bytes.subarray(offsets[k], offsets[k + 1]));
+    }
+    return {...column, codes: Int32Array.from(column.codes, (c, i) => (present(column, i) ? code[c] : 0)), dictionary: utf8Column(column.name, values)};
+  }
+  // Written out: each row's bytes from the dictionary (null rows empty).
+  const rowOffsets = new Int32Array(length + 1);
+  for (let i = 0; i < length; i++) rowOffsets[i + 1] = rowOffsets[i] + (present(column, i) ? offsets[column.codes[i] + 1] - offsets[column.codes[i]] : 0);
+  const rowBytes = new Uint8Array(rowOffsets[length]);
+  for (let i = 0; i < length; i++) if (present(column, i)) rowBytes.set(bytes.subarray(offsets[column.codes[i]], offsets[column.codes[i] + 1]), rowOffsets[i]);
+  return {name: column.name, duckdbType: column.duckdbType, validity: column.validity, nullCount: column.nullCount, kind: "utf8", offsets: rowOffsets, bytes: rowBytes};
 }
 
 /**
