@@ -8,6 +8,25 @@ describe("correlation", () => {
     expect(averageRanks([3, 1, 3, 3, 2])).toEqual([4, 1, 4, 4, 2]);
   });
 
+  it("averageRanks() equals the ranks of an index sort on random samples with ties, -0 tying with 0", () => {
+    const definition = (values: number[]) => {
+      const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+      const ranks = new Array<number>(values.length);
+      for (let start = 0; start < order.length; ) {
+        let end = start;
+        while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++;
+        for (let i = start; i <= end; i++) ranks[order[i]] = (start + end) / 2 + 1;
+        start = end + 1;
+      }
+      return ranks;
+    };
+    const random = seeded(11).next;
+    for (let trial = 0; trial < 200; trial++) {
+      const values = Array.from({length: 1 + Math.floor(random() * 200)}, () => (random() < 0.1 ? -0 : Math.floor(random() * (1 + trial % 9)) - 3 + (trial % 2 ? random() : 0)));
+      expect(averageRanks(values), `trial ${trial}`).toEqual(definition(values));
+    }
+  });
+
   it("spearman() with ties is 6.5/sqrt(95) = .6669 on x = 10..50, y = 1 3 3 2 5 (hand-computed, as scipy's spearmanr)", () => {
     // Ranks of y are 1, 3.5, 3.5, 2, 5; deviations from 3 are (-2, .5, .5, -1, 2) against
     // (-2, -1, 0, 1, 2) for x, so the cross product is 6.5 and the sums of squares 9.5 and 10.

@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {DataType, tableFromIPC} from "apache-arrow";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {memoryConnection} from "../data-loaders/formats/parquet.ts";
-import {queryToArrowIPC, worthDictionary} from "../data-loaders/formats/arrow.ts";
+import {queryToArrowIPC, tableToArrowIPC, tableToArrowIPCByKey, worthDictionary} from "../data-loaders/formats/arrow.ts";
 import {readColumns, readQuery, type ResultColumn} from "../data-loaders/formats/duckdb-columns.ts";
 import {rowsOf} from "../data-loaders/formats/duckdb-rows.ts";
 
@@ -117,6 +117,27 @@ describe("queryToArrowIPC", () => {
       }
       // Dictionary ids are the dictionary columns' positions among themselves.
       expect(table.schema.fields.filter((f) => DataType.isDictionary(f.type)).map((f) => (f.type as {id: number}).id)).toEqual([0, 1, 2, 3]);
+    });
+  }
+
+  for (const n of [3000, 40000]) {
+    it(`cuts a sorted ${n}-row table into per-key streams byte-identical to encoding each key's rows alone`, async () => {
+      // Keys of very different sizes; in some parts a column is repetitive, in others not.
+      await connection.run(`CREATE OR REPLACE TABLE keyed AS SELECT * EXCLUDE (short_label), CASE WHEN id < ${n / 2} THEN 'big' WHEN id % 3 = 0 THEN 'k' || (id % 7) ELSE 'other' END AS key,
+          CASE WHEN id < ${n / 2} THEN short_label ELSE 'u' || id END AS mixed
+        FROM (${sample(n)}) ORDER BY key, id`);
+      const keys = ["big", "k0", "k3", "k6", "other", "absent"];
+      const parts = await tableToArrowIPCByKey(connection, "keyed", "key", keys);
+      expect([...parts.keys()]).toEqual(keys);
+      for (const key of keys) {
+        await connection.run(`CREATE OR REPLACE TEMP TABLE alone AS SELECT * FROM keyed WHERE key = '${key}'`);
+        const alone = await tableToArrowIPC(connection, "alone");
+        expect(Buffer.compare(Buffer.from(parts.get(key)!), Buffer.from(alone)), key).toBe(0);
+      }
+      const types = (key: string) => tableFromIPC(parts.get(key)!).schema.fields.map((f) => `${f.name}:${f.type}`);
+      expect(types("big")).toContain("mixed:Dictionary<Int32, Utf8>");
+      expect(types("other")).toContain("mixed:Utf8");
+      expect(tableFromIPC(parts.get("absent")!).numRows).toBe(0);
     });
   }
 

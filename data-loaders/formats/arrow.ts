@@ -12,7 +12,7 @@
  */
 import {Batch, Column, batchType, bool, dictionary, float64, int32, tableFromColumns, tableToIPC, utf8, type DataType} from "@uwdata/flechette";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {readColumns, readTableColumns, UnsupportedColumnType, type ColumnarResult, type ResultColumn, type Utf8Column} from "./duckdb-columns.ts";
+import {readColumns, readTableColumns, recode, sliceRows, splitByKey, UnsupportedColumnType, type ColumnarResult, type ResultColumn, type Utf8Column} from "./duckdb-columns.ts";
 
 /**
  * Whether a string column of `rows` rows with `distinct` distinct values (null counting as one) is
@@ -71,11 +71,35 @@ export async function tableToArrowIPC(connection: DuckDBConnection, table: strin
   return arrowIPC(() => readTableColumns(connection, table, {dictionary: worthDictionary}));
 }
 
-async function arrowIPC(read: () => Promise<ColumnarResult>): Promise<Uint8Array> {
-  const {length, columns} = await read().catch((error: unknown) => {
+/**
+ * One Arrow IPC stream for each of `values` of the string column `key`, in a table sorted by
+ * `key` first: the rows with that value, encoded as `tableToArrowIPC` of a table holding only
+ * them would encode them (dictionaries chosen and built for those rows; no rows for a value the
+ * table lacks). The table is read once, which for many small files (each benchmark's
+ * instance-level scores) saves most of DuckDB's work.
+ */
+export async function tableToArrowIPCByKey(connection: DuckDBConnection, table: string, key: string, values: readonly string[]): Promise<Map<string, Uint8Array>> {
+  // Strings that repeat are coded once for the whole table; each part then keeps the values it uses.
+  const whole = await read(() => readTableColumns(connection, table, {dictionary: (distinct, rows) => distinct * 2 <= rows}));
+  const parts = splitByKey(whole, key);
+  return new Map(values.map((value) => {
+    const part = parts.get(value) ?? sliceRows(whole, 0, 0);
+    return [value, encode({length: part.length, columns: part.columns.map((c) => recode(c, part.length, worthDictionary))})];
+  }));
+}
+
+async function read(columns: () => Promise<ColumnarResult>): Promise<ColumnarResult> {
+  return columns().catch((error: unknown) => {
     if (error instanceof UnsupportedColumnType) throw new Error(`no Arrow mapping: ${error.message}`);
     throw error;
   });
+}
+
+function encode({length, columns}: ColumnarResult): Uint8Array {
   const table = tableFromColumns(columns.map((c) => [c.name, arrowColumn(c, length)] as [string, Column<unknown>]));
   return tableToIPC(table, {format: "stream"})!;
+}
+
+async function arrowIPC(columns: () => Promise<ColumnarResult>): Promise<Uint8Array> {
+  return encode(await read(columns));
 }

@@ -200,7 +200,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** A string column as codes into its sorted distinct values, like the columns DuckDB codes. */
-function dictionaryOf(column: Utf8Column, length: number): DictionaryColumn {
+export function dictionaryOf(column: Utf8Column, length: number): DictionaryColumn {
   const {offsets, bytes, validity, nullCount} = column;
   const present = (i: number) => nullCount === 0 || ((validity[i >> 3] >> (i & 7)) & 1) === 1;
   const text = Array.from({length}, (_, i) => (present(i) ? decoder.decode(bytes.subarray(offsets[i], offsets[i + 1])) : null));
@@ -222,6 +222,107 @@ function utf8Column(name: string, values: ReadonlyArray<string | Uint8Array>): U
   const bytes = new Uint8Array(offsets[utf8.length]);
   utf8.forEach((v, k) => bytes.set(v, offsets[k]));
   return {name, duckdbType: "VARCHAR", validity: new Uint8Array(0), nullCount: 0, kind: "utf8", offsets, bytes};
+}
+
+/** Whether row `i` of a column has a value. */
+const present = (column: ResultColumn, i: number) => column.nullCount === 0 || ((column.validity[i >> 3] >> (i & 7)) & 1) === 1;
+
+/** Bits `start` to `end` (exclusive) of a bitmap, from bit 0 of a new one. */
+function sliceBits(bits: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array((end - start + 7) >> 3);
+  for (let i = start; i < end; i++) if ((bits[i >> 3] >> (i & 7)) & 1) out[(i - start) >> 3] |= 1 << ((i - start) & 7);
+  return out;
+}
+
+/** Rows `start` to `end` (exclusive) of a result column; a dictionary column keeps its whole dictionary. */
+function sliceColumn(column: ResultColumn, start: number, end: number): ResultColumn {
+  let nullCount = 0;
+  if (column.nullCount) for (let i = start; i < end; i++) if (!present(column, i)) nullCount++;
+  const base = {name: column.name, duckdbType: column.duckdbType, nullCount, validity: nullCount ? sliceBits(column.validity, start, end) : new Uint8Array(0)};
+  switch (column.kind) {
+    case "int32": return {...base, kind: "int32", values: column.values.subarray(start, end)};
+    case "float64": return {...base, kind: "float64", values: column.values.subarray(start, end)};
+    case "bool": return {...base, kind: "bool", values: sliceBits(column.values, start, end)};
+    case "utf8": {
+      const first = column.offsets[start];
+      return {...base, kind: "utf8", offsets: column.offsets.slice(start, end + 1).map((o) => o - first), bytes: column.bytes.subarray(first, column.offsets[end])};
+    }
+    case "dictionary": return {...base, kind: "dictionary", codes: column.codes.subarray(start, end), dictionary: column.dictionary};
+  }
+}
+
+/** Rows `start` to `end` (exclusive) of a result. */
+export function sliceRows(result: ColumnarResult, start: number, end: number): ColumnarResult {
+  return {length: end - start, columns: result.columns.map((c) => sliceColumn(c, start, end))};
+}
+
+/**
+ * Splits a result whose rows are sorted by the string column `key` into the rows of each value of
+ * `key`, which are consecutive. A null key is not a value: its rows are left out.
+ */
+export function splitByKey(result: ColumnarResult, key: string): Map<string, ColumnarResult> {
+  const column = result.columns.find((c) => c.name === key);
+  if (!column || (column.kind !== "utf8" && column.kind !== "dictionary")) throw new Error(`splitByKey: no string column ${key}`);
+  const text = (i: number) => {
+    if (column.kind === "utf8") return decoder.decode(column.bytes.subarray(column.offsets[i], column.offsets[i + 1]));
+    const {offsets, bytes} = column.dictionary;
+    return decoder.decode(bytes.subarray(offsets[column.codes[i]], offsets[column.codes[i] + 1]));
+  };
+  const parts = new Map<string, ColumnarResult>();
+  for (let start = 0; start < result.length; ) {
+    const value = present(column, start) ? text(start) : null;
+    let end = start + 1;
+    while (end < result.length && present(column, end) === (value !== null) && (value === null || text(end) === value)) end++;
+    if (value !== null) {
+      if (parts.has(value)) throw new Error(`splitByKey: rows of ${key} = ${value} are not consecutive`);
+      parts.set(value, sliceRows(result, start, end));
+    }
+    start = end;
+  }
+  return parts;
+}
+
+/**
+ * A string column re-coded by `dictionary` (as `ReadColumnsOptions.dictionary` decides): a
+ * dictionary column keeps only the values its rows use (still sorted) or is written out as
+ * strings; a plain one is coded when the rule asks for it.
+ */
+export function recode(column: ResultColumn, length: number, dictionary: (distinct: number, rows: number) => boolean): ResultColumn {
+  if (column.kind === "utf8") {
+    const distinct = new Set<string>();
+    let hasNull = false;
+    for (let i = 0; i < length; i++) {
+      if (present(column, i)) distinct.add(decoder.decode(column.bytes.subarray(column.offsets[i], column.offsets[i + 1])));
+      else hasNull = true;
+    }
+    return dictionary(distinct.size + (hasNull ? 1 : 0), length) ? dictionaryOf(column, length) : column;
+  }
+  if (column.kind !== "dictionary") return column;
+  const entries = column.dictionary.offsets.length - 1;
+  const used = new Uint8Array(entries);
+  let hasNull = false;
+  for (let i = 0; i < length; i++) {
+    if (present(column, i)) used[column.codes[i]] = 1;
+    else hasNull = true;
+  }
+  const kept = used.reduce((n, u) => n + u, 0);
+  const {offsets, bytes} = column.dictionary;
+  if (dictionary(kept + (hasNull ? 1 : 0), length)) {
+    if (kept === entries) return column;
+    const code = new Int32Array(entries);
+    const values: Uint8Array[] = [];
+    for (let k = 0; k < entries; k++) if (used[k]) {
+      code[k] = values.length;
+      values.push(bytes.subarray(offsets[k], offsets[k + 1]));
+    }
+    return {...column, codes: Int32Array.from(column.codes, (c, i) => (present(column, i) ? code[c] : 0)), dictionary: utf8Column(column.name, values)};
+  }
+  // Written out: each row's bytes from the dictionary (null rows empty).
+  const rowOffsets = new Int32Array(length + 1);
+  for (let i = 0; i < length; i++) rowOffsets[i + 1] = rowOffsets[i] + (present(column, i) ? offsets[column.codes[i] + 1] - offsets[column.codes[i]] : 0);
+  const rowBytes = new Uint8Array(rowOffsets[length]);
+  for (let i = 0; i < length; i++) if (present(column, i)) rowBytes.set(bytes.subarray(offsets[column.codes[i]], offsets[column.codes[i] + 1]), rowOffsets[i]);
+  return {name: column.name, duckdbType: column.duckdbType, validity: column.validity, nullCount: column.nullCount, kind: "utf8", offsets: rowOffsets, bytes: rowBytes};
 }
 
 /**
@@ -277,11 +378,27 @@ class Validity {
   private bits = new Uint8Array(0);
   nullCount = 0;
 
-  /** Marks row `row` null. */
-  clear(row: number): void {
-    this.ensure(row + 1);
-    this.bits[row >> 3] &= ~(1 << (row & 7));
-    this.nullCount++;
+  /**
+   * Takes the validity of `rows` rows appended at row `at` from DuckDB's mask (its bits are in
+   * Arrow's order) and sets the value of each null row in `values` to 0: DuckDB leaves anything
+   * there, and zero keeps two builds byte-identical.
+   */
+  append(valid: Uint8Array | null, at: number, rows: number, values?: Int32Array | Float64Array): void {
+    if (!valid) return;
+    this.ensure(at + rows);
+    for (let i = 0; i < rows; i++) {
+      const byte = valid[i >> 3];
+      // Whole bytes of present rows, by far the most common, are passed over at once.
+      if ((i & 7) === 0 && byte === 0xff && i + 8 <= rows) {
+        i += 7;
+        continue;
+      }
+      if ((byte >> (i & 7)) & 1) continue;
+      const row = at + i;
+      this.bits[row >> 3] &= ~(1 << (row & 7));
+      this.nullCount++;
+      if (values) values[row] = 0;
+    }
   }
 
   private ensure(rows: number): void {
@@ -300,12 +417,6 @@ class Validity {
     if (length & 7) bitmap[bitmap.length - 1] &= (1 << (length & 7)) - 1;
     return bitmap;
   }
-}
-
-/** Calls `onNull` with the index within the chunk of every null row (none when `valid` is null). */
-function eachNull(valid: Uint8Array | null, rows: number, onNull: (i: number) => void): void {
-  if (!valid) return;
-  for (let i = 0; i < rows; i++) if (!((valid[i >> 3] >> (i & 7)) & 1)) onNull(i);
 }
 
 /** A typed array of the same kind twice as long (or `needed` long), with the old values copied. */
@@ -328,11 +439,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           values = grow(values, length + rows);
           const data = duckdb.vector_get_data(vector, rows * 4);
           values.set(new Int32Array(data.buffer, data.byteOffset, rows), length);
-          // Null slots hold whatever DuckDB left there; zero keeps two builds byte-identical.
-          eachNull(valid, rows, (i) => {
-            values[length + i] = 0;
-            validity.clear(length + i);
-          });
+          validity.append(valid, length, rows, values);
           length += rows;
         },
         finish: () => ({...base(), kind, values: values.slice(0, length)})
@@ -356,10 +463,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
             const data = duckdb.vector_get_data(vector, rows * 8);
             values.set(new Float64Array(data.buffer, data.byteOffset, rows), length);
           }
-          eachNull(valid, rows, (i) => {
-            values[length + i] = 0;
-            validity.clear(length + i);
-          });
+          validity.append(valid, length, rows, values);
           length += rows;
         },
         finish: () => ({...base(), kind, values: values.slice(0, length)})
@@ -371,11 +475,10 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
         append(vector, rows, valid) {
           bits = grow(bits, (length + rows + 7) >> 3);
           const data = duckdb.vector_get_data(vector, rows);
+          validity.append(valid, length, rows);
           for (let i = 0; i < rows; i++) {
             const row = length + i;
-            const present = !valid || (valid[i >> 3] >> (i & 7)) & 1;
-            if (!present) validity.clear(row);
-            else if (data[i]) bits[row >> 3] |= 1 << (row & 7);
+            if (data[i] && (!valid || (valid[i >> 3] >> (i & 7)) & 1)) bits[row >> 3] |= 1 << (row & 7);
           }
           length += rows;
         },
@@ -389,21 +492,20 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
       return {
         append(vector, rows, valid) {
           offsets = grow(offsets, length + rows + 1);
-          // DuckDB's string_t: a 4-byte length, then up to 12 bytes inline, or a 4-byte prefix
-          // and a pointer to the bytes elsewhere (read through the binding).
+          // DuckDB's string_t: a 4-byte little-endian length, then up to 12 bytes inline, or a
+          // 4-byte prefix and a pointer to the bytes elsewhere (read through the binding).
           const data = duckdb.vector_get_data(vector, rows * 16);
-          const view = new DataView(data.buffer, data.byteOffset, rows * 16);
+          validity.append(valid, length, rows);
           for (let i = 0; i < rows; i++) {
-            const present = !valid || (valid[i >> 3] >> (i & 7)) & 1;
-            if (!present) validity.clear(length + i);
-            else {
-              const size = view.getUint32(i * 16, true);
-              bytes = grow(bytes, end + size);
-              if (size <= 12) bytes.set(data.subarray(i * 16 + 4, i * 16 + 4 + size), end);
-              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, size), end);
+            const at = i * 16;
+            if (!valid || (valid[i >> 3] >> (i & 7)) & 1) {
+              const size = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
+              if (end + size > bytes.length) bytes = grow(bytes, end + size);
+              if (size <= 12) for (let k = 0; k < size; k++) bytes[end + k] = data[at + 4 + k];
+              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, size), end);
               end += size;
+              if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
             }
-            if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
             offsets[length + i + 1] = end;
           }
           length += rows;

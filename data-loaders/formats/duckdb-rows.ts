@@ -79,22 +79,21 @@ export type ColumnType = "VARCHAR" | "DOUBLE" | "INTEGER" | "BOOLEAN";
 export async function insertRows(connection: DuckDBConnection, name: string, columns: Record<string, ColumnType>, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   await connection.run(`CREATE TABLE ${name} (${Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(", ")})`);
   const appender = await connection.createAppender(name);
-  rows.forEach((row, i) => {
-    for (const [column, type] of Object.entries(columns)) {
+  // The column list is walked once per row, and the error built only for a bad cell: at half a
+  // million rows the per-cell closures and entry arrays were most of the time spent here.
+  const declared = Object.entries(columns);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    for (const [column, type] of declared) {
       const v = row[column];
-      if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) {
-        appender.appendNull();
-        continue;
-      }
-      const bad = () => new Error(`${name} row ${i}: column ${column} is not ${type}: ${JSON.stringify(v)}`);
-      switch (type) {
-        case "VARCHAR": if (typeof v !== "string") throw bad(); appender.appendVarchar(v); break;
-        case "DOUBLE": if (typeof v !== "number") throw bad(); appender.appendDouble(v); break;
-        case "INTEGER": if (typeof v !== "number") throw bad(); appender.appendInteger(Math.round(v)); break;
-        case "BOOLEAN": if (typeof v !== "boolean") throw bad(); appender.appendBoolean(v); break;
-      }
+      if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) appender.appendNull();
+      else if (type === "DOUBLE" && typeof v === "number") appender.appendDouble(v);
+      else if (type === "VARCHAR" && typeof v === "string") appender.appendVarchar(v);
+      else if (type === "INTEGER" && typeof v === "number") appender.appendInteger(Math.round(v));
+      else if (type === "BOOLEAN" && typeof v === "boolean") appender.appendBoolean(v);
+      else throw new Error(`${name} row ${i}: column ${column} is not ${type}: ${JSON.stringify(v)}`);
     }
     appender.endRow();
-  });
+  }
   appender.closeSync();
 }

@@ -24,14 +24,30 @@ export interface SpearmanResult {
  * (e.g. `[10, 20, 20, 30]` ranks as `[1, 2.5, 2.5, 4]`).
  */
 export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  // A numeric sort of the values themselves (no comparator calls) and, for each value, the run
+  // of equal values found by binary search: the same ranks as sorting indices by value, several
+  // times faster on the site's hundred-thousand-value samples. `<` treats -0 and 0 as equal, as
+  // the index sort did.
+  const sorted = Float64Array.from(values).sort();
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let i = start; i <= end; i++) ranks[order[i]] = rank;
-    start = end + 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = lo;
+    hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v < sorted[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    // Rows start..lo-1 (0-based) hold v: their mean 1-based rank.
+    ranks[i] = (start + lo - 1) / 2 + 1;
   }
   return ranks;
 }
