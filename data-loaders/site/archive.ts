@@ -159,13 +159,16 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await timed("parquet", () => connection.run(`COPY (${sql}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`));
     files[`${name}.parquet`] = new Uint8Array(await readFile(parquet));
   };
-  // The query runs once, into a temporary table that both formats are written from. A
-  // benchmark's instance-level scores (by far the largest tables) go to the pages
-  // gzip-compressed (`bench/<id>.arrow.gz`, unpacked by src/components/packed.js): about a fifth of the bytes.
-  const ship = async (name: string, sql: string) => {
+  // The query runs once, into a temporary table that both formats are written from. `packed`
+  // tables (the notebook's raw result tables) and each benchmark's instance-level scores, by far
+  // the largest, go to the pages gzip-compressed (`.arrow.gz`, unpacked by
+  // src/components/packed.js): about a fifth of the bytes.
+  const ship = async (name: string, sql: string, packed = false) => {
     await timed("query", () => connection.run(`CREATE TEMP TABLE shipped AS ${sql}`));
     try {
-      files[`${name}.arrow`] = await timed("arrow", () => tableToArrowIPC(connection, "shipped"));
+      const arrow = await timed("arrow", () => tableToArrowIPC(connection, "shipped"));
+      if (packed) pack(`${name}.arrow.gz`, arrow);
+      else files[`${name}.arrow`] = arrow;
       await writeParquet(name, "SELECT * FROM shipped");
     } finally {
       await connection.run("DROP TABLE shipped");
