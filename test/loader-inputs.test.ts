@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {changedInputs, folderDigest, freshness, LOADERS, loaderInputs, staleMessage, type InputFiles} from "../data-loaders/site/loader-inputs.ts";
+import {cachedOutputs, changedInputs, folderDigest, freshness, LOADERS, loaderInputs, staleMessage, type InputFiles} from "../data-loaders/site/loader-inputs.ts";
 
 /** An in-memory project: files by absolute path, with a size and modification time each. */
 function files(tree: Record<string, string | {size: number; mtimeMs: number}>): InputFiles {
@@ -152,5 +152,13 @@ describe("the list of loaders", () => {
       expect(spec.script).toBe(`src/${spec.target}.ts`);
       expect(readFileSync(spec.script, "utf8")).toContain(`runLoader("${spec.target}"`);
     }
+  });
+});
+
+describe("a loader's cached outputs", () => {
+  it("include the folder of an archive's extracted members, for tar as for zip, which Framework would otherwise reuse", () => {
+    expect(cachedOutputs("/p", suite)).toEqual(["/p/src/.observablehq/cache/data/suite.tar", "/p/src/.observablehq/cache/data/suite"]);
+    expect(cachedOutputs("/p", paper)).toEqual(["/p/src/.observablehq/cache/data/paper.zip", "/p/src/.observablehq/cache/data/paper"]);
+    expect(cachedOutputs("/p", LOADERS.find((l) => l.target === "data/taxonomy.json")!)).toEqual(["/p/src/.observablehq/cache/data/taxonomy.json"]);
   });
 });

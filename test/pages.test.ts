@@ -32,6 +32,8 @@ describe("explore", () => {
     await page.locator("main form", {hasText: "Access tier"}).getByLabel("gated").uncheck();
     await status.getByText(new RegExp(`^${publicNotes.length} cells:`)).waitFor();
     expect(new URL(page.url()).searchParams.get("access")).toBe("public,private");
+    // The summary below the chart is a DuckDB query over the slice, so it arrives after the chart.
+    await page.locator("#explore-models svg").waitFor();
     expect(await page.locator("#explore-models svg").count()).toBe(1);
 
     // The slice downloads as CSV (made in the page) and the full table as Parquet (a file of the site).

@@ -211,10 +211,11 @@ export function staleMessage(label: string, reasons: string[], shownAtMost = 6):
   return `${label} re-run: ${listed}${more}`;
 }
 
-/** Cached files of a loader's output: the output itself and, for an archive, its extracted members. */
+/** Cached files of a loader's output: the output itself and, for an archive (zip or tar), the folder of its extracted members. */
 export function cachedOutputs(root: string, spec: LoaderSpec): string[] {
   const output = join(root, CACHE, spec.target);
-  return spec.target.endsWith(".zip") ? [output, output.slice(0, -".zip".length)] : [output];
+  const archive = /\.(zip|tar)$/.exec(spec.target);
+  return archive ? [output, output.slice(0, -archive[0].length)] : [output];
 }
 
 /** Where a loader's input record is kept. */
