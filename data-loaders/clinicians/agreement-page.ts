@@ -23,14 +23,10 @@ export const PAPER_DATASETS = ["aci_bench", "medi_qa"] as const;
 /** The bundled ratings file (the paper's clinician study). */
 export const BUNDLED_RATINGS_FILE = fileURLToPath(new URL("../../reference/medhelm-paper/clinician-ratings.csv", import.meta.url));
 
-/** One row of the page's ICC table. */
-export interface StudyRow {
-  /** Dataset id, `combined` (the paper's pooled set) or `combined_all` (every rated dataset). */
+/** The agreement figures both ICC tables (the paper's study and a team's own) show for a row. */
+export interface AgreementFigures {
   id: string;
   label: string;
-  /** Whether the paper reports this row. */
-  in_paper: boolean;
-  datasets: string[];
   responses: number;
   ratings: number;
   icc3k_z: number | null;
@@ -42,9 +38,18 @@ export interface StudyRow {
   clinician_high: number | null;
   clinician_pairs: number | null;
   spearman: number | null;
+  kappa_quadratic: number | null;
+}
+
+/** One row of the page's ICC table. */
+export interface StudyRow extends AgreementFigures {
+  /** Dataset id, `combined` (the paper's pooled set) or `combined_all` (every rated dataset). */
+  id: string;
+  /** Whether the paper reports this row. */
+  in_paper: boolean;
+  datasets: string[];
   spearman_low: number | null;
   spearman_high: number | null;
-  kappa_quadratic: number | null;
   kappa_low: number | null;
   kappa_high: number | null;
 }
@@ -143,21 +148,7 @@ export async function clinicianStudyFile(path = BUNDLED_RATINGS_FILE, projectRoo
 }
 
 /** One row of the own-study ICC table: a benchmark of the site's runs, or the pooled set. */
-export interface OwnStudyRow {
-  id: string;
-  label: string;
-  responses: number;
-  ratings: number;
-  icc3k_z: number | null;
-  icc3k_z_low: number | null;
-  icc3k_z_high: number | null;
-  icc_n: number | null;
-  clinician_icc3k_z: number | null;
-  clinician_low: number | null;
-  clinician_high: number | null;
-  clinician_pairs: number | null;
-  spearman: number | null;
-  kappa_quadratic: number | null;
+export interface OwnStudyRow extends AgreementFigures {
   rouge_l_icc3k_z: number | null;
   rouge_l_low: number | null;
   rouge_l_high: number | null;
