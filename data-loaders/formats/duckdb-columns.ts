@@ -301,11 +301,14 @@ export function recode(column: ResultColumn, length: number, dictionary: (distin
   const entries = column.dictionary.offsets.length - 1;
   const used = new Uint8Array(entries);
   let hasNull = false;
+  let kept = 0;
   for (let i = 0; i < length; i++) {
-    if (present(column, i)) used[column.codes[i]] = 1;
-    else hasNull = true;
+    if (!present(column, i)) hasNull = true;
+    else if (!used[column.codes[i]]) {
+      used[column.codes[i]] = 1;
+      kept++;
+    }
   }
-  const kept = used.reduce((n, u) => n + u, 0);
   const {offsets, bytes} = column.dictionary;
   if (dictionary(kept + (hasNull ? 1 : 0), length)) {
     if (kept === entries) return column;
@@ -315,7 +318,10 @@ export function recode(column: ResultColumn, length: number, dictionary: (distin
       code[k] = values.length;
       values.push(bytes.subarray(offsets[k], offsets[k + 1]));
     }
-    return {...column, codes: Int32Array.from(column.codes, (c, i) => (present(column, i) ? code[c] : 0)), dictionary: utf8Column(column.name, values)};
+    // Null rows keep code 0, as everywhere.
+    const codes = new Int32Array(length);
+    for (let i = 0; i < length; i++) if (present(column, i)) codes[i] = code[column.codes[i]];
+    return {...column, codes, dictionary: utf8Column(column.name, values)};
   }
   // Written out: each row's bytes from the dictionary (null rows empty).
   const rowOffsets = new Int32Array(length + 1);

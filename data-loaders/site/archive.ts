@@ -175,6 +175,14 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await deriveTables(connection, input, cache);
     cache.save();
     input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s (statistics cache: ${cache.stats.hits} hits, ${cache.stats.misses} misses)`);
+    // The instance text first: its compression (the most of it) then runs in the worker while
+    // this thread ships the tables.
+    const dropTextRows = await timed("text", () => textRowTables(connection));
+    for (const b of input.registry) {
+      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
+      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
+    }
+    await dropTextRows();
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
     for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql);
@@ -182,15 +190,11 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     // per benchmark: 37 queries and reads of a few thousand rows each cost DuckDB several times more.
     await timed("query", () => connection.run(`CREATE TEMP TABLE shipped_bench AS SELECT * FROM bench_scores ORDER BY benchmark, instance_id, run_id, label, metric`));
     const benchArrow = await timed("arrow", () => tableToArrowIPCByKey(connection, "shipped_bench", "benchmark", input.registry.map((b) => b.id)));
-    const dropTextRows = await timed("text", () => textRowTables(connection));
     for (const b of input.registry) {
       pack(`bench/${b.id}.arrow.gz`, benchArrow.get(b.id)!);
       // A filtered scan keeps the table's order.
       await writeParquet(`bench/${b.id}`, `SELECT * FROM shipped_bench WHERE benchmark = ${sqlString(b.id)}`);
-      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
-      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
     }
-    await dropTextRows();
     await connection.run("DROP TABLE shipped_bench");
     const waited = performance.now();
     await Promise.all(compressed);
