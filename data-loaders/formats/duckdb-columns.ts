@@ -20,6 +20,7 @@ import type {DuckDBConnection, DuckDBResult} from "@duckdb/node-api";
 
 /** What every column carries besides its values. */
 interface ColumnBase {
+  /** The column's name in the result. */
   name: string;
   /** The DuckDB type the query gave the column (e.g. `BIGINT` for a Float64 column). */
   duckdbType: string;
@@ -28,6 +29,7 @@ interface ColumnBase {
    * when no row is null. The bits past the last row are zero.
    */
   validity: Uint8Array;
+  /** How many rows are null. */
   nullCount: number;
 }
 
@@ -72,7 +74,9 @@ export type ResultColumn = Int32Column | Float64Column | BoolColumn | Utf8Column
 
 /** A query's result as columns of equal length. */
 export interface ColumnarResult {
+  /** The number of rows. */
   length: number;
+  /** The columns in the result's order. */
   columns: ResultColumn[];
 }
 
