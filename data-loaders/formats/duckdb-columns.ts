@@ -429,6 +429,11 @@ class Validity {
   }
 }
 
+/** `array` cut to `length` elements (the array itself when it has exactly that many, the usual case when the row count was known). */
+function fit<T extends Int32Array | Float64Array>(array: T, length: number): T {
+  return array.length === length ? array : (array.slice(0, length) as T);
+}
+
 /** A typed array of the same kind twice as long (or `needed` long), with the old values copied. */
 function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
@@ -452,7 +457,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           validity.append(valid, length, rows, values);
           length += rows;
         },
-        finish: () => ({...base(), kind, values: values.slice(0, length)})
+        finish: () => ({...base(), kind, values: fit(values, length)})
       };
     }
     case "float64": {
@@ -476,7 +481,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           validity.append(valid, length, rows, values);
           length += rows;
         },
-        finish: () => ({...base(), kind, values: values.slice(0, length)})
+        finish: () => ({...base(), kind, values: fit(values, length)})
       };
     }
     case "bool": {
@@ -497,7 +502,9 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
     }
     case "utf8": {
       let offsets = new Int32Array(expected + 1);
-      let bytes = new Uint8Array(expected * 16);
+      // Each chunk's bytes in an array of their exact size, joined once at the end: growing one
+      // array by doubling copied the text (hundreds of megabytes for the text chunks) twice over.
+      const pieces: Uint8Array[] = [];
       let end = 0;
       return {
         append(vector, rows, valid) {
@@ -506,21 +513,35 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           // 4-byte prefix and a pointer to the bytes elsewhere (read through the binding).
           const data = duckdb.vector_get_data(vector, rows * 16);
           validity.append(valid, length, rows);
+          const has = (i: number) => !valid || ((valid[i >> 3] >> (i & 7)) & 1) === 1;
+          const size = (i: number) => (data[i * 16] | (data[i * 16 + 1] << 8) | (data[i * 16 + 2] << 16) | (data[i * 16 + 3] << 24)) >>> 0;
+          let total = 0;
+          for (let i = 0; i < rows; i++) if (has(i)) total += size(i);
+          if (end + total > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
+          const piece = new Uint8Array(total);
+          let at = 0;
           for (let i = 0; i < rows; i++) {
-            const at = i * 16;
-            if (!valid || (valid[i >> 3] >> (i & 7)) & 1) {
-              const size = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
-              if (end + size > bytes.length) bytes = grow(bytes, end + size);
-              if (size <= 12) for (let k = 0; k < size; k++) bytes[end + k] = data[at + 4 + k];
-              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, size), end);
-              end += size;
-              if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
+            if (has(i)) {
+              const n = size(i);
+              if (n <= 12) for (let k = 0; k < n; k++) piece[at + k] = data[i * 16 + 4 + k];
+              else piece.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, n), at);
+              at += n;
             }
-            offsets[length + i + 1] = end;
+            offsets[length + i + 1] = end + at;
           }
+          pieces.push(piece);
+          end += total;
           length += rows;
         },
-        finish: () => ({...base(), kind, offsets: offsets.slice(0, length + 1), bytes: bytes.slice(0, end)})
+        finish() {
+          const bytes = new Uint8Array(end);
+          let at = 0;
+          for (const piece of pieces) {
+            bytes.set(piece, at);
+            at += piece.length;
+          }
+          return {...base(), kind, offsets: fit(offsets, length + 1), bytes};
+        }
       };
     }
     case "dictionary":
