@@ -350,8 +350,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
   // averages and sums here and below are ordered by their own values: DuckDB's parallel
   // aggregation otherwise adds in a different order on each build, and the published numbers
-  // would differ in the last bit between two builds of the same data. Large tables sort each
-  // group's list (`sortedAggregate`), which gives the same bits as `avg(x ORDER BY x)` faster.
+  // would differ in the last bit between two builds of the same data. The largest tables
+  // aggregate each group's sorted list (`sortedAggregate`): the same bits as `avg(x ORDER BY x)`, faster.
   await connection.run(`CREATE TABLE instance_values AS
     SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
       ${sortedAggregate("avg", "s.value")} AS value, ${sortedAggregate("avg", "s.value_normalized")} AS value_normalized,
