@@ -20,6 +20,7 @@ import type {DuckDBConnection, DuckDBResult} from "@duckdb/node-api";
 
 /** What every column carries besides its values. */
 interface ColumnBase {
+  /** The column's name in the result. */
   name: string;
   /** The DuckDB type the query gave the column (e.g. `BIGINT` for a Float64 column). */
   duckdbType: string;
@@ -28,6 +29,7 @@ interface ColumnBase {
    * when no row is null. The bits past the last row are zero.
    */
   validity: Uint8Array;
+  /** How many rows are null. */
   nullCount: number;
 }
 
@@ -72,7 +74,9 @@ export type ResultColumn = Int32Column | Float64Column | BoolColumn | Utf8Column
 
 /** A query's result as columns of equal length. */
 export interface ColumnarResult {
+  /** The number of rows. */
   length: number;
+  /** The columns in the result's order. */
   columns: ResultColumn[];
 }
 
@@ -301,11 +305,14 @@ export function recode(column: ResultColumn, length: number, dictionary: (distin
   const entries = column.dictionary.offsets.length - 1;
   const used = new Uint8Array(entries);
   let hasNull = false;
+  let kept = 0;
   for (let i = 0; i < length; i++) {
-    if (present(column, i)) used[column.codes[i]] = 1;
-    else hasNull = true;
+    if (!present(column, i)) hasNull = true;
+    else if (!used[column.codes[i]]) {
+      used[column.codes[i]] = 1;
+      kept++;
+    }
   }
-  const kept = used.reduce((n, u) => n + u, 0);
   const {offsets, bytes} = column.dictionary;
   if (dictionary(kept + (hasNull ? 1 : 0), length)) {
     if (kept === entries) return column;
@@ -315,7 +322,10 @@ export function recode(column: ResultColumn, length: number, dictionary: (distin
       code[k] = values.length;
       values.push(bytes.subarray(offsets[k], offsets[k + 1]));
     }
-    return {...column, codes: Int32Array.from(column.codes, (c, i) => (present(column, i) ? code[c] : 0)), dictionary: utf8Column(column.name, values)};
+    // Null rows keep code 0, as everywhere.
+    const codes = new Int32Array(length);
+    for (let i = 0; i < length; i++) if (present(column, i)) codes[i] = code[column.codes[i]];
+    return {...column, codes, dictionary: utf8Column(column.name, values)};
   }
   // Written out: each row's bytes from the dictionary (null rows empty).
   const rowOffsets = new Int32Array(length + 1);
@@ -419,6 +429,11 @@ class Validity {
   }
 }
 
+/** `array` cut to `length` elements (the array itself when it has exactly that many, the usual case when the row count was known). */
+function fit<T extends Int32Array | Float64Array>(array: T, length: number): T {
+  return array.length === length ? array : (array.slice(0, length) as T);
+}
+
 /** A typed array of the same kind twice as long (or `needed` long), with the old values copied. */
 function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
@@ -442,7 +457,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           validity.append(valid, length, rows, values);
           length += rows;
         },
-        finish: () => ({...base(), kind, values: values.slice(0, length)})
+        finish: () => ({...base(), kind, values: fit(values, length)})
       };
     }
     case "float64": {
@@ -466,7 +481,7 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           validity.append(valid, length, rows, values);
           length += rows;
         },
-        finish: () => ({...base(), kind, values: values.slice(0, length)})
+        finish: () => ({...base(), kind, values: fit(values, length)})
       };
     }
     case "bool": {
@@ -487,7 +502,9 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
     }
     case "utf8": {
       let offsets = new Int32Array(expected + 1);
-      let bytes = new Uint8Array(expected * 16);
+      // Each chunk's bytes in an array of their exact size, joined once at the end: growing one
+      // array by doubling copied the text (hundreds of megabytes for the text chunks) twice over.
+      const pieces: Uint8Array[] = [];
       let end = 0;
       return {
         append(vector, rows, valid) {
@@ -496,21 +513,35 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
           // 4-byte prefix and a pointer to the bytes elsewhere (read through the binding).
           const data = duckdb.vector_get_data(vector, rows * 16);
           validity.append(valid, length, rows);
+          const has = (i: number) => !valid || ((valid[i >> 3] >> (i & 7)) & 1) === 1;
+          const size = (i: number) => (data[i * 16] | (data[i * 16 + 1] << 8) | (data[i * 16 + 2] << 16) | (data[i * 16 + 3] << 24)) >>> 0;
+          let total = 0;
+          for (let i = 0; i < rows; i++) if (has(i)) total += size(i);
+          if (end + total > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
+          const piece = new Uint8Array(total);
+          let at = 0;
           for (let i = 0; i < rows; i++) {
-            const at = i * 16;
-            if (!valid || (valid[i >> 3] >> (i & 7)) & 1) {
-              const size = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
-              if (end + size > bytes.length) bytes = grow(bytes, end + size);
-              if (size <= 12) for (let k = 0; k < size; k++) bytes[end + k] = data[at + 4 + k];
-              else bytes.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, size), end);
-              end += size;
-              if (end > 0x7fffffff) throw new Error(`column ${name} holds more than 2 GiB of text, beyond Arrow's 32-bit offsets`);
+            if (has(i)) {
+              const n = size(i);
+              if (n <= 12) for (let k = 0; k < n; k++) piece[at + k] = data[i * 16 + 4 + k];
+              else piece.set(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + i * 16 + 8, n), at);
+              at += n;
             }
-            offsets[length + i + 1] = end;
+            offsets[length + i + 1] = end + at;
           }
+          pieces.push(piece);
+          end += total;
           length += rows;
         },
-        finish: () => ({...base(), kind, offsets: offsets.slice(0, length + 1), bytes: bytes.slice(0, end)})
+        finish() {
+          const bytes = new Uint8Array(end);
+          let at = 0;
+          for (const piece of pieces) {
+            bytes.set(piece, at);
+            at += piece.length;
+          }
+          return {...base(), kind, offsets: fit(offsets, length + 1), bytes};
+        }
       };
     }
     case "dictionary":

@@ -187,6 +187,14 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await deriveTables(connection, input, cache);
     cache.save();
     input.log(`site: derived tables in ${((Date.now() - started) / 1000).toFixed(1)} s (statistics cache: ${cache.stats.hits} hits, ${cache.stats.misses} misses)`);
+    // The instance text first: its compression (the most of it) then runs in the worker while
+    // this thread ships the tables.
+    const dropTextRows = await timed("text", () => textRowTables(connection));
+    for (const b of input.registry) {
+      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
+      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
+    }
+    await dropTextRows();
     for (const [name, order] of Object.entries(shippedTables)) await ship(name, `SELECT * FROM ${name} ORDER BY ${order}`);
     // The notebook's raw tables, without their long text (restricted text is already withheld).
     for (const [name, sql] of Object.entries(notebookTableQueries())) await ship(name, sql, packedNotebookTables.has(name));
@@ -194,15 +202,11 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     // per benchmark: 37 queries and reads of a few thousand rows each cost DuckDB several times more.
     await timed("query", () => connection.run(`CREATE TEMP TABLE shipped_bench AS SELECT * FROM bench_scores ORDER BY benchmark, instance_id, run_id, label, metric`));
     const benchArrow = await timed("arrow", () => tableToArrowIPCByKey(connection, "shipped_bench", "benchmark", input.registry.map((b) => b.id)));
-    const dropTextRows = await timed("text", () => textRowTables(connection));
     for (const b of input.registry) {
       pack(`bench/${b.id}.arrow.gz`, benchArrow.get(b.id)!);
       // A filtered scan keeps the table's order.
       await writeParquet(`bench/${b.id}`, `SELECT * FROM shipped_bench WHERE benchmark = ${sqlString(b.id)}`);
-      const chunks = await timed("text", () => textChunks(connection, b.id, input.publishRestrictedText, (json) => compression.gzip(json)));
-      for (const [name, bytes] of Object.entries(chunks)) pack(name, bytes);
     }
-    await dropTextRows();
     await connection.run("DROP TABLE shipped_bench");
     const waited = performance.now();
     await Promise.all(compressed);
@@ -363,8 +367,8 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
   // Instance-level values per entry, averaged over runs that evaluated the same instance. Float
   // averages and sums here and below are ordered by their own values: DuckDB's parallel
   // aggregation otherwise adds in a different order on each build, and the published numbers
-  // would differ in the last bit between two builds of the same data. Large tables sort each
-  // group's list (`sortedAggregate`), which gives the same bits as `avg(x ORDER BY x)` faster.
+  // would differ in the last bit between two builds of the same data. The largest tables
+  // aggregate each group's sorted list (`sortedAggregate`): the same bits as `avg(x ORDER BY x)`, faster.
   await connection.run(`CREATE TABLE instance_values AS
     SELECT e.label, s.benchmark, s.metric, s.instance_id, bool_or(s.is_main) AS is_main,
       ${sortedAggregate("avg", "s.value")} AS value, ${sortedAggregate("avg", "s.value_normalized")} AS value_normalized,
