@@ -15,7 +15,6 @@ import {loadRegistry, selectBenchmarks} from "../data-loaders/benchmark/registry
 import {siteFiles} from "../data-loaders/site/archive.ts";
 import {promptAroundInput} from "../data-loaders/site/text.ts";
 import {knownPrice, sumKnown, usageCosts, type ModelUsage} from "../data-loaders/site/costs.ts";
-import {partitionByKey, runParts} from "../data-loaders/site/parallel.ts";
 import {
   cellIntervals, correlate, judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, pairComparisons, winRateRows,
   type InstanceValue, type MainValue
@@ -191,18 +190,7 @@ describe("usageCosts", () => {
   });
 });
 
-describe("site-parallel and arrow", () => {
-  it("partitionByKey keeps every key in one part and runParts matches a direct call", async () => {
-    const rows = [1, 2, 3, 4, 5, 6].flatMap((k) => [1, 0, 1].map((v, i) => value(`m${k % 3}`, `b${k}`, "exact_match", `i${i}`, v)));
-    const parts = partitionByKey(rows, (r) => `${r.label}/${r.benchmark}`, 2);
-    expect(parts).toHaveLength(2);
-    for (const key of new Set(rows.map((r) => `${r.label}/${r.benchmark}`))) expect(parts.filter((p) => p.some((r) => `${r.label}/${r.benchmark}` === key))).toHaveLength(1);
-    const split = (await runParts<ReturnType<typeof cellIntervals>>("cellIntervals", parts, {resamples: 50})).flat();
-    const whole = cellIntervals(rows, {resamples: 50});
-    const byKey = (xs: typeof whole) => [...xs].sort((a, b) => `${a.label}${a.benchmark}`.localeCompare(`${b.label}${b.benchmark}`));
-    expect(byKey(split)).toEqual(byKey(whole));
-  });
-
+describe("site arrow", () => {
   it("dictionary-encodes only repetitive string columns, which still read back as strings", async () => {
     expect(dictionaryWorthy(Array.from({length: 40}, (_, i) => `m${i % 3}`))).toBe(true);
     expect(dictionaryWorthy(Array.from({length: 40}, (_, i) => `id${i}`))).toBe(false);

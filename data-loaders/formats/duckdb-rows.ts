@@ -60,6 +60,30 @@ function columnValues(column: ResultColumn, length: number): unknown[] {
   return values;
 }
 
+/**
+ * A string column of a columnar result as a code per row into its distinct values (a dictionary
+ * column's own codes; a plain column's strings, each row its own code). Null rows read as "".
+ */
+export function codedStrings(column: ResultColumn, length: number): {codes: Int32Array; values: string[]} {
+  if (column.kind === "dictionary") return {codes: column.codes, values: decodeStrings(column.dictionary, column.dictionary.offsets.length - 1)};
+  if (column.kind === "utf8") return {codes: Int32Array.from({length}, (_, i) => i), values: decodeStrings(column, length)};
+  throw new Error(`column ${column.name} is not a string column`);
+}
+
+/** A numeric column of a columnar result as doubles, NaN where a row is null. */
+export function doublesWithNaN(column: ResultColumn, length: number): Float64Array {
+  if (column.kind !== "float64" && column.kind !== "int32") throw new Error(`column ${column.name} is not numeric`);
+  const out = Float64Array.from(column.values);
+  if (column.nullCount) for (let i = 0; i < length; i++) if (!((column.validity[i >> 3] >> (i & 7)) & 1)) out[i] = NaN;
+  return out;
+}
+
+/** Whether row `i` of a boolean column is true (false when null). */
+export function boolAt(column: ResultColumn, i: number): boolean {
+  if (column.kind !== "bool") throw new Error(`column ${column.name} is not boolean`);
+  return ((column.values[i >> 3] >> (i & 7)) & 1) === 1 && (column.nullCount === 0 || ((column.validity[i >> 3] >> (i & 7)) & 1) === 1);
+}
+
 /** The rows of a columnar result as plain objects, their keys in column order. */
 function rowObjects({length, columns}: {length: number; columns: ResultColumn[]}): Array<Record<string, unknown>> {
   const values = columns.map((c) => columnValues(c, length));

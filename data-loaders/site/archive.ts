@@ -15,31 +15,29 @@
  * tables before anything is derived, unless the configuration sets `publishRestrictedText`, so
  * no table, chunk or download can carry it. Aggregates are always published.
  */
-import {existsSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {tarArchive} from "../formats/tar.ts";
 import {tableToArrowIPC, tableToArrowIPCByKey} from "../formats/arrow.ts";
-import {minimumDetectableEffect, winRateIntervals} from "../stats/bootstrap.ts";
-import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans} from "../stats/shared-resamples.ts";
 import {loadConfig, type SuiteConfig} from "../runner/config.ts";
-import {insertRows, rowsOf, type ColumnType} from "../formats/duckdb-rows.ts";
+import {boolAt, codedStrings, doublesWithNaN, insertRows, rowsOf, type ColumnType} from "../formats/duckdb-rows.ts";
+import {readColumns} from "../formats/duckdb-columns.ts";
 import {memoryConnection, sqlString} from "../formats/parquet.ts";
-import {seeded, seededFor} from "../stats/random.ts";
 import {catalogueWith, dataAvailable, projectRegistry} from "../benchmark/registry.ts";
 import {usageCosts, type JudgeUsage, type ModelUsage} from "./costs.ts";
-import {partitionByKey, partsFor, runParts} from "./parallel.ts";
 import {
-  benchmarkResamples, cellIntervals, groupBy, judgeAgreement, judgeCorrelations, metricCorrelations, ownTables, pairComparisons, winRateRows,
-  type CellInterval, type Entry, type InstanceValue, type JudgeComposite, type MainCell, type MainValue, type MetricValue
+  cellIntervalsOf, judgeAgreement, judgeCorrelations, metricCorrelationsOf, ownTables, pairComparisonsOf, winRateRowsOf,
+  type Entry, type JudgeComposite, type MainCell
 } from "./stats.ts";
+import {columnsFromColumns, type BenchmarkColumns} from "./stat-columns.ts";
 import {TEXT_CHUNKS, textChunks, textRowTables, withholdRestrictedText, withoutQuotes} from "./text.ts";
 import {compressor} from "./compress.ts";
 import {checkFoldersTogether} from "../runner/shard-folders.ts";
 import {notebookTableQueries, packedNotebookTables} from "./notebook-tables.ts";
-import {cachedGroups, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
+import {cacheMemo, directoryStatsCache, type StatsCache} from "./stats-cache.ts";
 import {runConfigured} from "../runner/suite.ts";
 import {comparabilityReasons, type CellSetting, type PaperSetting, type RunSetting} from "../paper/comparability.ts";
 import {PUBLISHED_SOURCE, SUMMARY_INSTANCE, paperInstanceCounts, parsePublished, publishedRows, type PublishedSetting} from "../paper/published.ts";
@@ -175,6 +173,7 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     }
   };
   try {
+    const loading = Date.now();
     // The shards of a sharded run are read as one run: a unit in two of its folders is an error.
     const {warnings} = await checkFoldersTogether(connection, input.dirs);
     for (const warning of warnings) (input.warn ?? input.log)(`warning: ${warning}`);
@@ -182,6 +181,7 @@ export async function siteFiles(input: SiteInput): Promise<Record<string, Uint8A
     await loadPublished(connection, input.published ?? false);
     await createCatalogue(connection, input);
     await withholdRestrictedText(connection, input.publishRestrictedText);
+    input.log(`site: results loaded in ${((Date.now() - loading) / 1000).toFixed(1)} s`);
     const started = Date.now();
     const cache = directoryStatsCache(input.statsCache ?? null, statisticsCode());
     await deriveTables(connection, input, cache);
@@ -339,6 +339,23 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
 }
 
 /**
+ * The columns the resampling statistics read (`stat-columns.ts`), from `instance_values` read as
+ * typed columns: no row objects, at a million values.
+ */
+export async function readStatColumns(connection: DuckDBConnection, points: ReadonlySet<string>): Promise<BenchmarkColumns[]> {
+  const {length, columns} = await readColumns(connection, `
+    SELECT v.benchmark, coalesce(c.category, '') AS category, v.label, v.metric, v.instance_id, coalesce(v.is_main, false) AS is_main, v.value, v.value_normalized
+    FROM instance_values v LEFT JOIN catalogue c USING (benchmark) ORDER BY v.benchmark, v.label, v.metric`, {dictionary: () => true});
+  const column = (name: string) => columns.find((c) => c.name === name)!;
+  const isMain = column("is_main");
+  return columnsFromColumns({
+    length, benchmark: codedStrings(column("benchmark"), length), category: codedStrings(column("category"), length),
+    label: codedStrings(column("label"), length), metric: codedStrings(column("metric"), length), instance: codedStrings(column("instance_id"), length),
+    main: (i) => boolAt(isMain, i), value: doublesWithNaN(column("value"), length), normalized: doublesWithNaN(column("value_normalized"), length)
+  }, points);
+}
+
+/**
  * SQL of `aggregate` over `x` that feeds the values in ascending order, like `avg(x ORDER BY x)`:
  * each group's values are collected, sorted and aggregated by the same function in that order,
  * so the result has the same bits. DuckDB's ordered aggregates sort every group in its own sort
@@ -352,6 +369,12 @@ function sortedAggregate(aggregate: "avg" | "stddev_samp", x: string): string {
 /** Every derived table, SQL first, then the statistics computed in JavaScript and written back. */
 async function deriveTables(connection: DuckDBConnection, input: SiteInput, cache: StatsCache): Promise<void> {
   const options = {seed: input.seed, resamples: input.resamples ?? 1000};
+  // Each step's time goes to the build log, to show where a slow build spends it.
+  let clock = Date.now();
+  const lap = (step: string) => {
+    input.log(`site: ${step} in ${((Date.now() - clock) / 1000).toFixed(1)} s`);
+    clock = Date.now();
+  };
   // An entry is a model from one source; its label carries the baseline and source marks.
   await connection.run(`CREATE TABLE entries AS
     WITH pairs AS (SELECT DISTINCT run_id, model FROM scores UNION SELECT DISTINCT run_id, model FROM completions),
@@ -383,28 +406,19 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
       bool_or(j.parse_status NOT IN ('no_output', 'excluded', 'call_failed')) AS called,
       max(j.input_tokens) AS input_tokens, max(j.output_tokens) AS output_tokens
     FROM judgments j JOIN entries e USING (run_id, model) GROUP BY ALL`);
+  lap("instance values");
 
-  let clock = Date.now();
-  const lap = (step: string) => {
-    input.log(`site: ${step} in ${((Date.now() - clock) / 1000).toFixed(1)} s`);
-    clock = Date.now();
-  };
   // Entries without instances (published results, summary-level imports) enter with fixed cells
   // and leave the instance sets (and so the shared resamples) of the benchmarks alone.
   const points = new Set((await rowsOf(connection, `SELECT label FROM instance_values GROUP BY label HAVING bool_and(instance_id = '${SUMMARY_INSTANCE}')`)).map((r) => String(r.label)));
-  const pointList = [...points].sort();
-  const values = (await rowsOf(connection, `SELECT label, benchmark, metric, instance_id, value, value_normalized FROM instance_values ORDER BY benchmark, label, metric, instance_id`)) as unknown as InstanceValue[];
-  // Cached per benchmark: a benchmark's cells share its resamples, which depend on all its instances.
+  // Every statistic below reads the same columns: one per (entry, benchmark, metric), aligned to
+  // the benchmark's instances, with a content key under which the cache keeps its results.
+  const benchmarks = await readStatColumns(connection, points);
+  const memo = cacheMemo(cache, options);
   await insertRows(connection, "cell_intervals", {
     label: "VARCHAR", benchmark: "VARCHAR", metric: "VARCHAR", ci_low: "DOUBLE", ci_high: "DOUBLE",
     ci_low_normalized: "DOUBLE", ci_high_normalized: "DOUBLE", mde_normalized: "DOUBLE"
-  }, [...(await cachedGroups(cache, "cell-intervals", groupBy(values, (r) => r.benchmark), [options, pointList], async (missing) => {
-    const rows = [...missing.values()].flat();
-    // In this thread: a benchmark's cells cost one weighted sum per column and resample, and
-    // copying a million rows to worker threads took longer than computing them here (48 models).
-    const cells = cellIntervals(rows, {...options, points: pointList});
-    return groupBy(cells, (c) => c.benchmark);
-  }, [] as CellInterval[])).values()].flat() as unknown as Array<Record<string, unknown>>);
+  }, cellIntervalsOf(benchmarks, {...options, memo}) as unknown as Array<Record<string, unknown>>);
   lap("cell intervals");
 
   await deriveCosts(connection);
@@ -427,14 +441,12 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     LEFT JOIN cell_costs k USING (label, benchmark)
     LEFT JOIN cell_comparability q USING (label, benchmark)
     GROUP BY v.label, l.model, l.model_kind, l.source, v.benchmark, c.name, c.category, c.category_name, c.subcategory, c.subcategory_name, c.access, c.open_ended, v.metric`);
+  lap("costs, comparability and leaderboard");
 
-  const main = (await rowsOf(connection, `
-    SELECT v.label, v.benchmark, c.category, v.instance_id, v.value_normalized AS value
-    FROM instance_values v JOIN catalogue c USING (benchmark) WHERE v.is_main ORDER BY v.benchmark, v.label, v.instance_id`)) as unknown as MainValue[];
   await insertRows(connection, "win_rates_raw", {
     scope: "VARCHAR", label: "VARCHAR", win_rate: "DOUBLE", win_rate_low: "DOUBLE", win_rate_high: "DOUBLE",
     rank: "INTEGER", rank_low: "DOUBLE", rank_high: "DOUBLE", n_benchmarks: "INTEGER", point_value: "BOOLEAN"
-  }, (await cachedGroups(cache, "win-rates", new Map([["all", main]]), [options, pointList], async (all) => new Map([["all", winRateRows(all.get("all")!, {...options, points})]]), [])).get("all")! as unknown as Array<Record<string, unknown>>);
+  }, winRateRowsOf(benchmarks, {...options, memo}) as unknown as Array<Record<string, unknown>>);
   lap("win rates");
   await connection.run(`CREATE TABLE win_rates AS
     WITH macro AS (
@@ -450,15 +462,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
       UNION ALL SELECT label, category AS scope, count(comparable)::INTEGER, count(*) FILTER (WHERE comparable)::INTEGER FROM leaderboard WHERE is_main GROUP BY label, category
     ) c USING (label, scope)`);
 
-  type Pairs = ReturnType<typeof pairComparisons>;
-  const pairParts = [...(await cachedGroups(cache, "pair-comparisons", groupBy(main, (r) => r.benchmark), [options, pointList], async (missing) => {
-    const rows = [...missing.values()].flat();
-    const parts = await runParts<Pairs>("pairComparisons", partitionByKey(rows, (r) => r.benchmark, partsFor(rows.length)), {...options, points: pointList}, input.log);
-    const differences = groupBy(parts.flatMap((p) => p.differences), (d) => d.benchmark);
-    const disagreements = groupBy(parts.flatMap((p) => p.disagreements), (d) => d.benchmark);
-    return new Map([...missing.keys()].map((b) => [b, {differences: differences.get(b) ?? [], disagreements: disagreements.get(b) ?? []}]));
-  }, {differences: [], disagreements: []} as Pairs)).values()];
-  const pairs = {differences: pairParts.flatMap((p) => p.differences), disagreements: pairParts.flatMap((p) => p.disagreements)};
+  const pairs = pairComparisonsOf(benchmarks, {...options, memo});
   lap("paired comparisons");
   await insertRows(connection, "pair_differences_raw", {
     benchmark: "VARCHAR", label_a: "VARCHAR", label_b: "VARCHAR", n: "INTEGER", difference: "DOUBLE", difference_low: "DOUBLE", difference_high: "DOUBLE", p_value: "DOUBLE"
@@ -473,9 +477,11 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     SELECT v.benchmark, v.label, v.instance_id, CASE WHEN v.is_main THEN 'jury_score' ELSE v.metric END AS metric, v.value, v.value_normalized
     FROM instance_values v JOIN catalogue c USING (benchmark) JOIN labels l USING (label)
     WHERE c.open_ended AND v.value IS NOT NULL AND l.source <> '${PUBLISHED_SOURCE}'`);
-  const metricRows = (await rowsOf(connection, `SELECT benchmark, label, instance_id, metric, value FROM metric_values ORDER BY benchmark, label, instance_id, metric`)) as unknown as MetricValue[];
+  // Over the answers of entries with instances (the same columns), on open-ended benchmarks.
+  const openEnded = new Set((await rowsOf(connection, `SELECT benchmark FROM catalogue WHERE open_ended`)).map((r) => String(r.benchmark)));
   await insertRows(connection, "metric_correlations", correlationColumns({benchmark: "VARCHAR", metric_x: "VARCHAR", metric_y: "VARCHAR"}),
-    metricCorrelations(metricRows) as unknown as Array<Record<string, unknown>>);
+    metricCorrelationsOf(benchmarks.filter((b) => openEnded.has(b.benchmark)), {mainAs: "jury_score"}) as unknown as Array<Record<string, unknown>>);
+  lap("metric correlations");
 
   await connection.run(`CREATE TABLE judge_composites AS
     SELECT benchmark, run_id, label, instance_id, judge, composite FROM verdict_units WHERE ok`);
@@ -499,6 +505,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
       count(*) FILTER (WHERE v.self_judging)::INTEGER AS n_self_judging, count(*) FILTER (WHERE v.same_vendor)::INTEGER AS n_same_vendor, v.label, l.source
     FROM verdict_units v JOIN labels l USING (label) GROUP BY ALL`);
 
+  lap("judge agreement");
   // The paper's tables of our own runs: the published entries have their own (the paper archive).
   const cells = (await rowsOf(connection, `SELECT label, benchmark, value FROM leaderboard WHERE is_main AND source <> '${PUBLISHED_SOURCE}'`)) as unknown as MainCell[];
   const entries = (await rowsOf(connection, `SELECT label, model, source, model_kind FROM labels`)) as unknown as Entry[];
@@ -518,6 +525,7 @@ async function deriveTables(connection: DuckDBConnection, input: SiteInput, cach
     SELECT s.benchmark, s.run_id, s.instance_id, e.label, s.metric, s.is_main, s.value, s.value_normalized, s.unscored_reason, s.note, coalesce(ch.chunk, 0) AS chunk
     FROM scores s JOIN entries e USING (run_id, model) LEFT JOIN chunks ch USING (benchmark, run_id, instance_id)
     WHERE e.source <> '${PUBLISHED_SOURCE}'`);
+  lap("own tables and instance chunks");
 }
 
 /**
@@ -633,14 +641,11 @@ async function deriveCosts(connection: DuckDBConnection): Promise<void> {
 }
 
 /**
- * The source text of the cached statistics and what they call, part of every cache key: editing
- * any of these functions invalidates their cached results without a manual version bump.
+ * The source of every module the cached statistics are computed by, mixed into the cache's keys:
+ * editing any of them (a fix, a new option) drops the results computed by the old code.
  */
 function statisticsCode(): string {
-  return [
-    cellIntervals, winRateRows, pairComparisons, benchmarkResamples, winRateIntervals, minimumDetectableEffect, meanWinRates,
-    drawResamples, resampledMeans, pairedComparisonsShared, percentileInterval, seeded, seededFor
-  ]
-    .map((f) => f.toString()).join("\n");
+  return ["../stats/shared-resamples.ts", "../stats/bootstrap.ts", "../stats/winrate.ts", "../stats/random.ts", "./stats.ts", "./stat-columns.ts"]
+    .map((module) => readFileSync(new URL(module, import.meta.url), "utf-8")).join("\n");
 }
 

@@ -14,6 +14,7 @@ import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {deserialize, serialize} from "node:v8";
+import type {StatsMemo} from "./stats.ts";
 
 /** Bump when a cached function's output changes for the same input, to drop every old entry. */
 export const STATS_CACHE_VERSION = 1;
@@ -106,29 +107,24 @@ export function directoryStatsCache(dir: string | null, code = ""): StatsCache {
 }
 
 /**
- * Results per group, from the cache where a group's content (and `keyParts`: the function, its
- * options) was seen before, computing only the missing groups with `compute` (one call for all of
- * them, so the caller can still spread them over worker threads). Returns results in the order
- * of `groups`; every group missing from `compute`'s answer gets `empty`.
+ * The statistics' memo (`StatsMemo`) over `cache`: each result is stored under its namespace and
+ * a key of the result's own key and `keyParts` (the options it was computed with).
  */
-export async function cachedGroups<T, R>(
-  cache: StatsCache, namespace: string, groups: Map<string, T[]>, keyParts: unknown[], compute: (missing: Map<string, T[]>) => Promise<Map<string, R>>, empty: R
-): Promise<Map<string, R>> {
-  const keys = new Map<string, string>();
-  const out = new Map<string, R>();
-  const missing = new Map<string, T[]>();
-  for (const [group, items] of groups) {
-    const key = contentKey(namespace, keyParts, group, items);
-    keys.set(group, key);
-    const hit = cache.get<R>(namespace, key);
-    if (hit === undefined) missing.set(group, items);
-    else out.set(group, hit);
-  }
-  const computed = missing.size ? await compute(missing) : new Map<string, R>();
-  for (const group of missing.keys()) {
-    const result = computed.get(group) ?? empty;
-    cache.set(namespace, keys.get(group)!, result);
-    out.set(group, result);
-  }
-  return new Map([...groups.keys()].map((group) => [group, out.get(group)!]));
+export function cacheMemo(cache: StatsCache, ...keyParts: unknown[]): StatsMemo {
+  const settings = contentKey(...keyParts);
+  // A result asked for twice in one build (a column's sums serve win rates and pairs) is looked
+  // up once, so the cache's hits count only what earlier builds computed.
+  const seen = new Map<string, unknown>();
+  return <T>(namespace: string, key: string, compute: () => T): T => {
+    const full = contentKey(settings, key);
+    const id = `${namespace}/${full}`;
+    if (seen.has(id)) return seen.get(id) as T;
+    let value = cache.get<T>(namespace, full);
+    if (value === undefined) {
+      value = compute();
+      cache.set(namespace, full, value);
+    }
+    seen.set(id, value);
+    return value;
+  };
 }

@@ -9,21 +9,36 @@
  * runs, ...), named by its `label`. Instance-level values of one entry are already averaged over
  * the runs that evaluated the same instance.
  */
-import {minimumDetectableEffect, observedMean, winRateIntervals, type ResampledBenchmark} from "../stats/bootstrap.ts";
-import {drawResamples, pairedComparisonsShared, percentileInterval, resampledMeans, type InstanceResamples} from "../stats/shared-resamples.ts";
+import {createHash} from "node:crypto";
+import {minimumDetectableEffect, winRateIntervals, type ResampledBenchmark} from "../stats/bootstrap.ts";
+import {columnSums, comparePair, drawResamples, meansOf, pairColumn, percentileInterval, type ColumnSums, type InstanceResamples} from "../stats/shared-resamples.ts";
 import {seededFor} from "../stats/random.ts";
 import {kendallTauB, pearson, spearman} from "../stats/correlation.ts";
 import {krippendorffAlpha} from "../stats/krippendorff.ts";
 import {categoryScores, categoryWinRates, subcategoryScores, summaryTable, type ScoreGrid} from "../paper/leaderboard.ts";
 import {catalogueEntry} from "../benchmark/taxonomy.ts";
+import {columnsFromRows, type BenchmarkColumns, type StatColumn, type StatRow} from "./stat-columns.ts";
 
 /** Settings shared by every resampling statistic of the site. */
 export interface SiteStatsOptions {
-  /** Base seed; each cell, scope or pair derives its own stream from it (0 by default). */
+  /** Base seed; each benchmark derives its own stream from it (0 by default). */
   seed?: number;
   /** Bootstrap resamples (1000 by default). */
   resamples?: number;
 }
+
+/**
+ * Where the statistics keep per-column results between builds: returns what is stored under
+ * `key` in `namespace`, or stores and returns `compute()`. Keys are column content keys
+ * (`StatColumn.key`) or hashes of them; the caller's cache must also key on the options. By
+ * default nothing is kept.
+ */
+export type StatsMemo = <T>(namespace: string, key: string, compute: () => T) => T;
+
+/** Options of the statistics over columns: the settings, and where per-column results are kept. */
+export type ColumnStatsOptions = SiteStatsOptions & {memo?: StatsMemo};
+
+const computeOnly: StatsMemo = (_namespace, _key, compute) => compute();
 
 /** One entry's value of one metric on one instance. */
 export interface InstanceValue {
@@ -63,19 +78,10 @@ export interface CellInterval {
   mde_normalized: number | null;
 }
 
-/**
- * The affine map from a metric's own scale to its normalized scale, read off the cell's values
- * (normalization is linear per metric). Null when the cell has fewer than two distinct values,
- * in which case every bootstrap replicate equals the single value anyway.
- */
-function affineMap(rows: readonly InstanceValue[]): ((x: number) => number) | null {
-  const pairs = rows.filter((r) => present(r.value) && present(r.value_normalized));
-  const first = pairs[0];
-  const other = first && pairs.find((r) => r.value !== first.value);
-  if (!first || !other) return null;
-  const slope = (other.value_normalized! - first.value_normalized!) / (other.value! - first.value!);
-  return (x) => first.value_normalized! + slope * (x - first.value!);
-}
+/** A cell's interval figures, without its identity (what the cache keeps per column). */
+type CellFigures = Omit<CellInterval, "label" | "benchmark" | "metric">;
+
+const NO_INTERVAL: CellFigures = {ci_low: null, ci_high: null, ci_low_normalized: null, ci_high_normalized: null, mde_normalized: null};
 
 /**
  * The resamples of one benchmark's `n` instances (sorted by id), shared by its cell intervals,
@@ -86,50 +92,88 @@ export function benchmarkResamples(benchmark: string, n: number, {seed = 0, resa
   return drawResamples(n, resamples, seededFor(seed, `resamples\u0000${benchmark}`));
 }
 
-/** Sorted instance ids of a benchmark's rows, leaving out the rows of point entries (no instances). */
-function instanceUnion(rows: ReadonlyArray<{label: string; instance_id: string}>, points: ReadonlySet<string>): string[] {
-  return [...new Set(rows.filter((r) => !points.has(r.label)).map((r) => r.instance_id))].sort();
+/** The draws of each benchmark's columns, made once per settings and only when a statistic needs them. */
+const drawn = new WeakMap<BenchmarkColumns, Map<string, InstanceResamples>>();
+
+function drawsOf(b: BenchmarkColumns, options: SiteStatsOptions): () => InstanceResamples {
+  return () => {
+    const setting = `${options.seed ?? 0}/${options.resamples ?? 1000}`;
+    let bySetting = drawn.get(b);
+    if (!bySetting) drawn.set(b, (bySetting = new Map()));
+    let draws = bySetting.get(setting);
+    if (!draws) bySetting.set(setting, (draws = benchmarkResamples(b.benchmark, b.instances.length, options)));
+    return draws;
+  };
+}
+
+/**
+ * One column's interval: the percentile interval of its resampled means, and its image on the
+ * normalized scale by the affine map read off the column's values (normalization is linear per
+ * metric; with fewer than two distinct values every replicate is the single value anyway).
+ */
+function cellFigures(column: StatColumn, draws: () => InstanceResamples): CellFigures {
+  const {value, normalized} = column;
+  const n = value.length;
+  let scored = 0;
+  for (let k = 0; k < n; k++) if (value[k] === value[k]) scored++;
+  // One instance gives no interval (resampling it only repeats it), so a CI needs two.
+  if (scored < 2) return NO_INTERVAL;
+  const cell: CellFigures = {...NO_INTERVAL};
+  const ci = percentileInterval(meansOf(columnSums(value, draws()), n), 0.95);
+  // The normalized values of the scored instances, and the first two distinct raw values with one.
+  const scaled: number[] = [];
+  let first = -1;
+  let other = -1;
+  for (let k = 0; k < n; k++) {
+    if (value[k] !== value[k] || normalized[k] !== normalized[k]) continue;
+    scaled.push(normalized[k]);
+    if (first < 0) first = k;
+    else if (other < 0 && value[k] !== value[first]) other = k;
+  }
+  if (ci) {
+    [cell.ci_low, cell.ci_high] = ci;
+    if (other >= 0) {
+      const slope = (normalized[other] - normalized[first]) / (value[other] - value[first]);
+      cell.ci_low_normalized = normalized[first] + slope * (ci[0] - value[first]);
+      cell.ci_high_normalized = normalized[first] + slope * (ci[1] - value[first]);
+    } else {
+      const single = first >= 0 ? normalized[first] : null;
+      cell.ci_low_normalized = single;
+      cell.ci_high_normalized = single;
+    }
+  }
+  if (scaled.length >= 2 && scaled.some((x) => x !== scaled[0])) cell.mde_normalized = finiteOrNull(minimumDetectableEffect(scaled));
+  return cell;
 }
 
 /**
  * Percentile bootstrap 95 % CIs of every (entry, benchmark, metric) cell, from the benchmark's
  * shared resamples (`benchmarkResamples`: instances resampled, each cell the mean over the drawn
  * instances it has a score for). The normalized interval is the affine image of the raw one: the
- * same resamples, rescaled. Cells with fewer than two scored instances (e.g. published or
- * imported leaderboard-only results, listed in `points`) get none.
+ * same resamples, rescaled. Cells with fewer than two scored instances, and the cells of point
+ * entries (published or imported leaderboard-only results), get none. Each column's figures are
+ * kept in `memo` under its content key.
  */
-export function cellIntervals(values: readonly InstanceValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): CellInterval[] {
-  const points = new Set(options.points ?? []);
+export function cellIntervalsOf(benchmarks: readonly BenchmarkColumns[], options: ColumnStatsOptions = {}): CellInterval[] {
+  const memo = options.memo ?? computeOnly;
   const out: CellInterval[] = [];
-  for (const [benchmark, rows] of groupBy(values, (r) => r.benchmark)) {
-    const instances = instanceUnion(rows, points);
-    const position = new Map(instances.map((id, k) => [id, k]));
-    let draws: InstanceResamples | undefined;
-    for (const cellRows of groupBy(rows, (r) => `${r.label}\u0000${r.metric}`).values()) {
-      const {label, metric} = cellRows[0];
-      const scored = cellRows.filter((r) => present(r.value));
-      const cell: CellInterval = {label, benchmark, metric, ci_low: null, ci_high: null, ci_low_normalized: null, ci_high_normalized: null, mde_normalized: null};
-      // One instance gives no interval (resampling it only repeats it), so a CI needs two.
-      if (scored.length >= 2 && !points.has(label)) {
-        const column = new Array<number | null>(instances.length).fill(null);
-        for (const r of scored) column[position.get(r.instance_id)!] = r.value;
-        draws ??= benchmarkResamples(benchmark, instances.length, options);
-        const ci = percentileInterval(resampledMeans(column, draws), 0.95);
-        if (ci) {
-          [cell.ci_low, cell.ci_high] = ci;
-          const map = affineMap(scored);
-          const single = scored.find((r) => present(r.value_normalized))?.value_normalized ?? null;
-          cell.ci_low_normalized = map ? map(ci[0]) : single;
-          cell.ci_high_normalized = map ? map(ci[1]) : single;
-        }
-        const normalized = scored.map((r) => r.value_normalized).filter(present);
-        const spread = normalized.some((x) => x !== normalized[0]);
-        if (normalized.length >= 2 && spread) cell.mde_normalized = finiteOrNull(minimumDetectableEffect(normalized));
-      }
-      out.push(cell);
+  for (const b of benchmarks) {
+    const draws = drawsOf(b, options);
+    for (const column of b.columns) {
+      const figures = memo("cell-interval", column.key, () => cellFigures(column, draws));
+      out.push({label: column.label, benchmark: b.benchmark, metric: column.metric, ...figures});
     }
+    for (const p of b.points) out.push({label: p.label, benchmark: b.benchmark, metric: p.metric, ...NO_INTERVAL});
   }
   return out;
+}
+
+/**
+ * `cellIntervalsOf` on rows: the instance union of each benchmark is over every row of the entries
+ * not in `points`.
+ */
+export function cellIntervals(values: readonly InstanceValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): CellInterval[] {
+  return cellIntervalsOf(columnsFromRows(values, options.points), options);
 }
 
 /** One entry's main-metric value on one instance, with the benchmark's category. */
@@ -141,36 +185,9 @@ export interface MainValue {
   value: number | null;
 }
 
-/** Instance-aligned main-metric scores of one benchmark: `scores[e][k]` for `labels[e]` on `instances[k]`. */
-interface AlignedBenchmark {
-  benchmark: string;
-  category: string;
-  instances: string[];
-  scores: Array<Array<number | null>>;
-  /** Benchmark means of point entries, by entry index (null for entries with instances). */
-  fixed: Array<number | null>;
-}
-
-/**
- * Aligns every benchmark's instances (the union over entries, sorted) for the entries in `labels`.
- * The rows of `points` entries (published means without instances) are not instances: each is
- * the entry's benchmark mean, kept in `fixed` and left out of the instance union.
- */
-function alignBenchmarks(values: readonly MainValue[], labels: readonly string[], points: ReadonlySet<string> = new Set()): AlignedBenchmark[] {
-  const index = new Map(labels.map((l, i) => [l, i]));
-  const out: AlignedBenchmark[] = [];
-  for (const rows of groupBy(values, (r) => r.benchmark).values()) {
-    const instances = instanceUnion(rows, points);
-    const position = new Map(instances.map((id, k) => [id, k]));
-    const scores = labels.map(() => new Array<number | null>(instances.length).fill(null));
-    const fixed = labels.map(() => null as number | null);
-    for (const r of rows) {
-      if (points.has(r.label)) fixed[index.get(r.label)!] = present(r.value) ? r.value : null;
-      else scores[index.get(r.label)!][position.get(r.instance_id)!] = present(r.value) ? r.value : null;
-    }
-    out.push({benchmark: rows[0].benchmark, category: rows[0].category, instances, scores, fixed});
-  }
-  return out.sort((a, b) => (a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : 0));
+/** Main-metric rows as the rows of columns: the value is the normalized value, every row main. */
+function mainRows(values: readonly MainValue[]): StatRow[] {
+  return values.map((r) => ({...r, metric: "main", value_normalized: r.value, is_main: true}));
 }
 
 /** A mean win rate with its CI and rank interval, over all benchmarks (`scope` = "all") or one category. */
@@ -189,41 +206,88 @@ export interface WinRateRow {
   point_value: boolean;
 }
 
+/** The main-metric sums of a column (normalized values) under its benchmark's resamples, kept in `memo` per column. */
+function mainSums(column: StatColumn, draws: () => InstanceResamples, memo: StatsMemo): ColumnSums {
+  return memo("main-sums", column.key, () => columnSums(column.normalized, draws()));
+}
+
+/** The main-metric columns and point values of each benchmark that has any. */
+function mainParts(benchmarks: readonly BenchmarkColumns[]) {
+  return benchmarks
+    .map((b) => ({b, columns: b.columns.filter((c) => c.main), points: b.points.filter((p) => p.main)}))
+    .filter((m) => m.columns.length || m.points.length);
+}
+
 /**
  * HELM mean win rates of every entry with bootstrap CIs and rank intervals, over all benchmarks
- * and within each category. Each benchmark is resampled once (`benchmarkResamples`, the draws its
- * cell intervals and pairs use) and every scope reads the same resamples, so a category's
- * resamples are those of the whole leaderboard restricted to it. Entries in `points` (published
- * benchmark means, no instances) take part with fixed cells: they are ranked among the others in
- * every resample, but get point values only, since nothing of theirs can be resampled.
+ * and within each category, on normalized main-metric values. Each benchmark is resampled once
+ * (`benchmarkResamples`, the draws its cell intervals and pairs use) and every scope reads the
+ * same resamples, so a category's resamples are those of the whole leaderboard restricted to
+ * it. Point entries (published benchmark means, no instances) take part with fixed cells: they
+ * are ranked among the others in every resample, but get point values only, since nothing of
+ * theirs can be resampled. The columns' sums and the whole result are kept in `memo`.
  */
-export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): WinRateRow[] {
-  const {resamples = 1000} = options;
-  const points = new Set(options.points ?? []);
-  const labels = [...new Set(values.map((r) => r.label))].sort();
-  const aligned = alignBenchmarks(values, labels, points);
-  const resampled = new Map(aligned.map((b): [string, ResampledBenchmark] => {
-    const draws = benchmarkResamples(b.benchmark, b.instances.length, options);
-    const observed = labels.map((_, e) => (points.has(labels[e]) ? b.fixed[e] : observedMean(b.scores[e])));
-    return [b.benchmark, {id: b.benchmark, observed, replicates: labels.map((label, e) => (points.has(label) ? null : resampledMeans(b.scores[e], draws)))}];
-  }));
-  const scopes = ["all", ...new Set(aligned.map((b) => b.category))];
-  const out: WinRateRow[] = [];
-  for (const scope of scopes) {
-    const part = aligned.filter((b) => scope === "all" || b.category === scope);
-    const counts = labels.map((_, e) => part.filter((b) => b.fixed[e] !== null || b.scores[e].some((v) => v !== null)).length);
-    const rows = winRateIntervals(labels, part.map((b) => resampled.get(b.benchmark)!), {resamples});
-    // Entries with no score in the scope are left out rather than listed without a rate.
-    rows.forEach((r, e) => {
-      if (!counts[e]) return;
-      const point = points.has(r.model);
-      out.push({
-        scope, label: r.model, win_rate: r.win_rate, win_rate_low: point ? null : r.lower, win_rate_high: point ? null : r.upper,
-        rank: r.rank, rank_low: point ? null : r.rank_lower, rank_high: point ? null : r.rank_upper, n_benchmarks: counts[e], point_value: point
-      });
+export function winRateRowsOf(benchmarks: readonly BenchmarkColumns[], options: ColumnStatsOptions = {}): WinRateRow[] {
+  const memo = options.memo ?? computeOnly;
+  const parts = mainParts(benchmarks);
+  const key = createHash("sha256")
+    .update(JSON.stringify(parts.map(({b, columns, points}) => [b.benchmark, b.category, columns.map((c) => c.key), points.map((p) => [p.label, p.normalized])])))
+    .digest("hex");
+  return memo("win-rates", key, () => {
+    const {resamples = 1000} = options;
+    const points = new Set(parts.flatMap((m) => m.points.map((p) => p.label)));
+    const labels = [...new Set(parts.flatMap((m) => [...m.columns.map((c) => c.label), ...m.points.map((p) => p.label)]))].sort();
+    const index = new Map(labels.map((l, e) => [l, e]));
+    const absent = new Float64Array(resamples).fill(NaN);
+    // Per benchmark: each entry's observed cell and replicates, and whether it has a score.
+    const resampled = parts.map(({b, columns, points: fixed}) => {
+      const draws = drawsOf(b, options);
+      const observed = labels.map((): number | null => null);
+      const replicates = labels.map((label): Float64Array | null => (points.has(label) ? null : absent));
+      const scored = labels.map(() => false);
+      for (const p of fixed) {
+        observed[index.get(p.label)!] = p.normalized;
+        scored[index.get(p.label)!] = p.normalized !== null;
+      }
+      for (const c of columns) {
+        const e = index.get(c.label)!;
+        let sum = 0;
+        let count = 0;
+        for (const x of c.normalized) {
+          if (x === x) {
+            sum += x;
+            count++;
+          }
+        }
+        observed[e] = count ? sum / count : null;
+        scored[e] = count > 0;
+        replicates[e] = meansOf(mainSums(c, draws, memo), b.instances.length);
+      }
+      return {category: b.category, scored, resampled: {id: b.benchmark, observed, replicates} as ResampledBenchmark};
     });
-  }
-  return out;
+    const scopes = ["all", ...new Set(resampled.map((r) => r.category))];
+    const out: WinRateRow[] = [];
+    for (const scope of scopes) {
+      const part = resampled.filter((r) => scope === "all" || r.category === scope);
+      const counts = labels.map((_, e) => part.filter((r) => r.scored[e]).length);
+      const rows = winRateIntervals(labels, part.map((r) => r.resampled), {resamples});
+      // Entries with no score in the scope are left out rather than listed without a rate.
+      rows.forEach((r, e) => {
+        if (!counts[e]) return;
+        const point = points.has(r.model);
+        out.push({
+          scope, label: r.model, win_rate: r.win_rate, win_rate_low: point ? null : r.lower, win_rate_high: point ? null : r.upper,
+          rank: r.rank, rank_low: point ? null : r.rank_lower, rank_high: point ? null : r.rank_upper, n_benchmarks: counts[e], point_value: point
+        });
+      });
+    }
+    return out;
+  });
+}
+
+/** `winRateRowsOf` on main-metric rows (values normalized), with the labels of point entries in `points`. */
+export function winRateRows(values: readonly MainValue[], options: SiteStatsOptions & {points?: Iterable<string>} = {}): WinRateRow[] {
+  return winRateRowsOf(columnsFromRows(mainRows(values), options.points), options);
 }
 
 /** A paired comparison of two entries on one benchmark: A minus B on normalized main scores. */
@@ -250,33 +314,39 @@ export interface PairDisagreement {
 }
 
 /**
- * Paired bootstrap comparisons of every pair of entries (A before B alphabetically) on every
- * benchmark where both scored at least two shared instances, from the benchmark's shared
- * resamples (`benchmarkResamples`; see `pairedComparisonsShared` for pairs where an entry misses
- * instances), and the `top` instances of each pair where their scores differ most (largest
- * absolute difference, ties by instance id). Entries in `points` have no instances to compare.
+ * Paired bootstrap comparisons of every pair of entries with instances (A before B
+ * alphabetically) on every benchmark where both scored at least two shared instances, on
+ * normalized main-metric values, from the benchmark's shared resamples (`comparePair`, which
+ * also says how pairs where an entry misses instances are compared), and the `top` instances of
+ * each pair where their scores differ most (largest absolute difference, ties by instance id).
+ * Point entries have no instances to compare. Each column is summed once (kept in `memo`).
  */
-export function pairComparisons(values: readonly MainValue[], options: SiteStatsOptions & {top?: number; points?: Iterable<string>} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
-  const {top = 10} = options;
-  const points = new Set(options.points ?? []);
-  const labels = [...new Set(values.filter((r) => !points.has(r.label)).map((r) => r.label))].sort();
+export function pairComparisonsOf(benchmarks: readonly BenchmarkColumns[], options: ColumnStatsOptions & {top?: number} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
+  const {top = 10, resamples = 1000} = options;
+  const memo = options.memo ?? computeOnly;
+  const parts = mainParts(benchmarks).filter((m) => m.columns.length);
+  const labels = [...new Set(parts.flatMap((m) => m.columns.map((c) => c.label)))].sort();
   const differences: PairDifference[] = [];
   const disagreements: PairDisagreement[] = [];
-  for (const b of alignBenchmarks(values.filter((r) => !points.has(r.label)), labels)) {
-    const comparisons = pairedComparisonsShared(b.scores, benchmarkResamples(b.benchmark, b.instances.length, options));
-    let p = 0;
+  for (const {b, columns} of parts) {
+    const draws = drawsOf(b, options);
+    const byLabel = new Map(columns.map((c) => [c.label, pairColumn(c.normalized, mainSums(c, draws, memo))]));
+    const prepared = labels.map((l) => byLabel.get(l));
     for (let i = 0; i < labels.length; i++) {
+      const a = prepared[i];
+      if (!a) continue;
       for (let j = i + 1; j < labels.length; j++) {
-        const cmp = comparisons[p++];
-        if (!cmp) continue;
+        const c = prepared[j];
+        const cmp = c && comparePair(a, c, resamples, draws);
+        if (!c || !cmp) continue;
         differences.push({
           benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], n: cmp.n,
           difference: cmp.difference, difference_low: cmp.lower, difference_high: cmp.upper, p_value: cmp.p_value
         });
-        for (const k of largestDifferences(b.scores[i], b.scores[j], b.instances, top)) {
-          const a = b.scores[i][k]!;
-          const c = b.scores[j][k]!;
-          disagreements.push({benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], instance_id: b.instances[k], value_a: a, value_b: c, difference: a - c});
+        for (const k of largestDifferences(a.dense, c.dense, b.instances, top)) {
+          const x = a.dense[k];
+          const y = c.dense[k];
+          disagreements.push({benchmark: b.benchmark, label_a: labels[i], label_b: labels[j], instance_id: b.instances[k], value_a: x, value_b: y, difference: x - y});
         }
       }
     }
@@ -284,19 +354,24 @@ export function pairComparisons(values: readonly MainValue[], options: SiteStats
   return {differences, disagreements};
 }
 
+/** `pairComparisonsOf` on main-metric rows (values normalized), leaving out the entries in `points`. */
+export function pairComparisons(values: readonly MainValue[], options: SiteStatsOptions & {top?: number; points?: Iterable<string>} = {}): {differences: PairDifference[]; disagreements: PairDisagreement[]} {
+  return pairComparisonsOf(columnsFromRows(mainRows(values), options.points), options);
+}
+
 /**
  * Indices of the `top` instances where two entries' scores differ most (both present, difference
  * not zero), largest absolute difference first and ties by instance id. A bounded insertion keeps
  * this linear in the instances, since it runs for every pair of a leaderboard.
  */
-function largestDifferences(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, ids: readonly string[], top: number): number[] {
+function largestDifferences(a: Float64Array, b: Float64Array, ids: readonly string[], top: number): number[] {
   const best: number[] = [];
-  const size = (k: number) => Math.abs(a[k]! - b[k]!);
+  const size = (k: number) => Math.abs(a[k] - b[k]);
   const before = (k: number, l: number) => size(k) > size(l) || (size(k) === size(l) && ids[k] < ids[l]);
   for (let k = 0; k < a.length; k++) {
     const x = a[k];
     const y = b[k];
-    if (x === null || y === null || x === y || top <= 0) continue;
+    if (x !== x || y !== y || x === y || top <= 0) continue;
     if (best.length === top && !before(k, best[top - 1])) continue;
     let at = best.length === top ? top - 1 : best.length;
     best[at] = k;
@@ -355,6 +430,67 @@ export interface MetricCorrelation extends Correlation {
   metric_y: string;
 }
 
+/**
+ * Correlations between every pair of metrics per benchmark and pooled over benchmarks ("all",
+ * when there are several), each over the answers (entry x instance) where both metrics have a
+ * value, taken in benchmark, entry and instance order. The main metric's column is named
+ * `mainAs` when given (the site names the jury's main score `jury_score` everywhere, so that
+ * benchmarks pool). Point entries have no answers and take no part.
+ */
+export function metricCorrelationsOf(benchmarks: readonly BenchmarkColumns[], {mainAs}: {mainAs?: string} = {}): MetricCorrelation[] {
+  const out: MetricCorrelation[] = [];
+  const pooled = new Map<string, {x: number[]; y: number[]}>();
+  const sorted = [...benchmarks].sort((a, b) => (a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : 0));
+  let answered = 0;
+  for (const b of sorted) {
+    if (b.columns.some((c) => c.value.some((v) => v === v))) answered++;
+    // Each entry's columns by metric name; the columns come sorted by label.
+    const byLabel = new Map<string, Map<string, Float64Array>>();
+    for (const c of b.columns) {
+      if (!byLabel.has(c.label)) byLabel.set(c.label, new Map());
+      byLabel.get(c.label)!.set(c.main && mainAs ? mainAs : c.metric, c.value);
+    }
+    const metrics = [...new Set([...byLabel.values()].flatMap((m) => [...m.keys()]))].sort();
+    for (let i = 0; i < metrics.length; i++) {
+      for (let j = i + 1; j < metrics.length; j++) {
+        const x: number[] = [];
+        const y: number[] = [];
+        for (const columns of byLabel.values()) {
+          const a = columns.get(metrics[i]);
+          const c = columns.get(metrics[j]);
+          if (!a || !c) continue;
+          for (let k = 0; k < a.length; k++) {
+            if (a[k] === a[k] && c[k] === c[k]) {
+              x.push(a[k]);
+              y.push(c[k]);
+            }
+          }
+        }
+        if (!x.length) continue;
+        out.push({benchmark: b.benchmark, metric_x: metrics[i], metric_y: metrics[j], ...correlate(x, y)});
+        const pool = pooled.get(`${metrics[i]}\u0000${metrics[j]}`) ?? {x: [], y: []};
+        pooled.set(`${metrics[i]}\u0000${metrics[j]}`, pool);
+        for (let t = 0; t < x.length; t++) {
+          pool.x.push(x[t]);
+          pool.y.push(y[t]);
+        }
+      }
+    }
+  }
+  if (answered > 1) {
+    for (const [pair, {x, y}] of [...pooled].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const [metric_x, metric_y] = pair.split("\u0000");
+      out.push({benchmark: "all", metric_x, metric_y, ...correlate(x, y)});
+    }
+  }
+  return out;
+}
+
+/** `metricCorrelationsOf` on rows (each answer's value of each metric). */
+export function metricCorrelations(values: readonly MetricValue[]): MetricCorrelation[] {
+  return metricCorrelationsOf(columnsFromRows(values.map((r) => ({...r, value_normalized: null}))));
+}
+
 /** Values of two keyed series where both are present, in key order. */
 function pairUp(a: Map<string, number>, b: Map<string, number>): [number[], number[]] {
   const x: number[] = [];
@@ -367,37 +503,6 @@ function pairUp(a: Map<string, number>, b: Map<string, number>): [number[], numb
     }
   }
   return [x, y];
-}
-
-/**
- * Correlations between every pair of metrics per benchmark and pooled over benchmarks ("all"),
- * each over the answers where both metrics have a value.
- */
-export function metricCorrelations(values: readonly MetricValue[]): MetricCorrelation[] {
-  const out: MetricCorrelation[] = [];
-  const series = (rows: readonly MetricValue[]) => {
-    const byMetric = new Map<string, Map<string, number>>();
-    for (const r of rows) {
-      if (!present(r.value)) continue;
-      if (!byMetric.has(r.metric)) byMetric.set(r.metric, new Map());
-      byMetric.get(r.metric)!.set(`${r.benchmark}\u0000${r.label}\u0000${r.instance_id}`, r.value);
-    }
-    return byMetric;
-  };
-  const emit = (benchmark: string, rows: readonly MetricValue[]) => {
-    const byMetric = series(rows);
-    const metrics = [...byMetric.keys()].sort();
-    for (let i = 0; i < metrics.length; i++) {
-      for (let j = i + 1; j < metrics.length; j++) {
-        const [x, y] = pairUp(byMetric.get(metrics[i])!, byMetric.get(metrics[j])!);
-        if (x.length) out.push({benchmark, metric_x: metrics[i], metric_y: metrics[j], ...correlate(x, y)});
-      }
-    }
-  };
-  const byBenchmark = groupBy(values, (r) => r.benchmark);
-  for (const [benchmark, rows] of [...byBenchmark].sort(([a], [b]) => (a < b ? -1 : 1))) emit(benchmark, rows);
-  if (byBenchmark.size > 1) emit("all", values);
-  return out;
 }
 
 /** One judge's composite score (mean over criteria of a fully valid verdict, 1-5) of one answer. */

@@ -51,18 +51,70 @@ interface Scored {
   value: Float64Array;
 }
 
+const scoredValue = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x);
+
 function scoredOf(column: ArrayLike<number | null>, n: number): Scored {
   if (column.length !== n) throw new Error(`a column has ${column.length} values, the resamples ${n} instances`);
-  const index: number[] = [];
-  const value: number[] = [];
-  for (let k = 0; k < n; k++) {
+  let m = 0;
+  for (let k = 0; k < n; k++) if (scoredValue(column[k])) m++;
+  const index = new Int32Array(m);
+  const value = new Float64Array(m);
+  for (let k = 0, t = 0; k < n; k++) {
     const x = column[k];
-    if (x !== null && x !== undefined && Number.isFinite(x)) {
-      index.push(k);
-      value.push(x);
+    if (scoredValue(x)) {
+      index[t] = k;
+      value[t++] = x;
     }
   }
-  return {index: Int32Array.from(index), value: Float64Array.from(value)};
+  return {index, value};
+}
+
+/**
+ * One column's sums under a set of resamples: what its resampled mean and every paired
+ * comparison it takes part in are computed from, and what the site caches per column.
+ */
+export interface ColumnSums {
+  /** Per resample: the count-weighted sum of the column's scored values. */
+  sum: Float64Array;
+  /**
+   * Per resample: how many of the column's scored instances were drawn. Null for a complete
+   * column, whose every resample draws n of them.
+   */
+  weight: Float64Array | null;
+}
+
+/**
+ * The sums of one column (`column[k]` = the value on instance k; null, NaN or infinite when
+ * unscored) under `draws`: one pass over its scored instances per resample.
+ */
+export function columnSums(column: ArrayLike<number | null>, draws: InstanceResamples): ColumnSums {
+  const {index, value} = scoredOf(column, draws.n);
+  const {resamples, counts} = draws;
+  const sum = new Float64Array(resamples);
+  const complete = index.length === draws.n;
+  const weight = complete ? null : new Float64Array(resamples);
+  for (let t = 0; t < index.length; t++) {
+    const base = index[t] * resamples;
+    const x = value[t];
+    if (weight) {
+      for (let r = 0; r < resamples; r++) {
+        const c = counts[base + r];
+        sum[r] += c * x;
+        weight[r] += c;
+      }
+    } else for (let r = 0; r < resamples; r++) sum[r] += counts[base + r] * x;
+  }
+  return {sum, weight};
+}
+
+/** The resampled means of a column from its sums over `n` instances: NaN where a resample drew none of its scored instances. */
+export function meansOf({sum, weight}: ColumnSums, n: number): Float64Array {
+  const out = new Float64Array(sum.length);
+  for (let r = 0; r < sum.length; r++) {
+    const w = weight ? weight[r] : n;
+    out[r] = w ? sum[r] / w : NaN;
+  }
+  return out;
 }
 
 /**
@@ -70,26 +122,7 @@ function scoredOf(column: ArrayLike<number | null>, n: number): Scored {
  * one per resample, NaN where the resample drew none of its scored instances.
  */
 export function resampledMeans(column: ArrayLike<number | null>, draws: InstanceResamples): Float64Array {
-  const {index, value} = scoredOf(column, draws.n);
-  const {sum, weight} = weightedSums(index, value, draws);
-  for (let r = 0; r < sum.length; r++) sum[r] = weight[r] ? sum[r] / weight[r] : NaN;
-  return sum;
-}
-
-/** Per resample: the count-weighted sum of a column's scored values, and the count of its drawn scored instances. */
-function weightedSums(index: Int32Array, value: Float64Array, {resamples, counts}: InstanceResamples): {sum: Float64Array; weight: Float64Array} {
-  const sum = new Float64Array(resamples);
-  const weight = new Float64Array(resamples);
-  for (let t = 0; t < index.length; t++) {
-    const base = index[t] * resamples;
-    const x = value[t];
-    for (let r = 0; r < resamples; r++) {
-      const c = counts[base + r];
-      sum[r] += c * x;
-      weight[r] += c;
-    }
-  }
-  return {sum, weight};
+  return meansOf(columnSums(column, draws), draws.n);
 }
 
 /**
@@ -179,112 +212,130 @@ export interface SharedPairedComparison {
   p_value: number;
 }
 
-/**
- * Paired bootstrap comparisons of every pair of columns (i < j, in the order (0,1), (0,2), ...,
- * (1,2), ...) under one set of resamples. A pair is compared on the instances both have a score
- * for; its resampled difference is the difference of the two columns' weighted sums over those
- * instances, divided by their drawn count. For complete columns that is
- * `(sum_i - sum_j) / n`, so each column is summed once per resample and a pair costs nothing
- * more; where a column misses instances, the pair's sums are corrected over the instances only
- * one of the two has (or summed over the shared ones directly, whichever is shorter).
- * A pair with fewer than two shared instances gets null: one instance resampled is only itself.
- * The CI is the percentile interval; the p-value is the shifted-bootstrap test of
- * `pairedBootstrap`, over the resamples that drew a shared instance.
- */
-export function pairedComparisonsShared(columns: ReadonlyArray<ArrayLike<number | null>>, draws: InstanceResamples, level = 0.95): Array<SharedPairedComparison | null> {
-  const {n, resamples, counts} = draws;
-  const m = columns.length;
-  const scored = columns.map((c) => scoredOf(c, n));
-  // Dense copies (NaN = unscored) make the lookups below index reads; `missing` lists each
-  // column's unscored instances, usually few, from which a pair's corrections are found.
-  const dense = columns.map((c) => {
-    const d = new Float64Array(n).fill(NaN);
-    for (let k = 0; k < n; k++) {
-      const x = c[k];
-      if (x !== null && x !== undefined && Number.isFinite(x)) d[k] = x;
+/** A column prepared for paired comparisons: its values, its unscored instances and its sums. */
+export interface PairColumn {
+  /** Value per instance, NaN where unscored. */
+  dense: Float64Array;
+  /** The instances it has no score for, ascending (usually few). */
+  missing: Int32Array;
+  /** Its scored instances and the sum of their values (in instance order). */
+  scored: number;
+  total: number;
+  sums: ColumnSums;
+}
+
+/** A column (null, NaN or infinite = unscored) prepared for `comparePair`, with its sums under the benchmark's resamples. */
+export function pairColumn(column: ArrayLike<number | null>, sums: ColumnSums): PairColumn {
+  const n = column.length;
+  const dense = new Float64Array(n);
+  const missing: number[] = [];
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const x = column[k];
+    if (scoredValue(x)) {
+      dense[k] = x;
+      total += x;
+    } else {
+      dense[k] = NaN;
+      missing.push(k);
     }
-    return d;
-  });
-  const missing = dense.map((d) => {
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) if (d[k] !== d[k]) out.push(k);
-    return out;
-  });
-  const totals = scored.map(({value}) => value.reduce((a, b) => a + b, 0));
-  // Per column and resample: the weighted sum over its scored instances and their drawn count.
-  const sums = scored.map(({index, value}) => weightedSums(index, value, draws));
+  }
+  return {dense, missing: Int32Array.from(missing), scored: n - missing.length, total, sums};
+}
+
+/**
+ * The paired bootstrap comparison of columns A and B under one set of resamples, on the
+ * instances both have a score for: the resampled difference is the difference of the two
+ * columns' weighted sums over those instances, divided by their drawn count. For complete
+ * columns that is `(sum_A - sum_B) / n`, read off the columns' own sums, so a pair costs one pass
+ * over the resamples; where a column misses instances, the sums are corrected over the instances
+ * only one of the two has (or summed over the shared ones directly, whichever is shorter), for
+ * which `draws` is called. Null when they share fewer than two instances: one instance
+ * resampled is only itself. The CI is the percentile interval; the p-value is the
+ * shifted-bootstrap test of `pairedBootstrap`, over the resamples that drew a shared instance.
+ */
+export function comparePair(a: PairColumn, b: PairColumn, resamples: number, draws: () => InstanceResamples, level = 0.95): SharedPairedComparison | null {
+  const n = a.dense.length;
+  const x = a.dense;
+  const y = b.dense;
+  // Instances only A has a score for (B misses them), and only B has.
+  const onlyA: number[] = [];
+  const onlyB: number[] = [];
+  for (const k of b.missing) if (x[k] === x[k]) onlyA.push(k);
+  for (const k of a.missing) if (y[k] === y[k]) onlyB.push(k);
+  const shared = a.scored - onlyA.length;
+  if (shared < 2) return null;
+  let totalA = a.total;
+  let totalB = b.total;
+  for (const k of onlyA) totalA -= x[k];
+  for (const k of onlyB) totalB -= y[k];
+  const observed = (totalA - totalB) / shared;
   const replicates = new Float64Array(resamples);
   const weight = new Float64Array(resamples);
-  const out: Array<SharedPairedComparison | null> = [];
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      const a = dense[i];
-      const b = dense[j];
-      // Instances only i has a score for (j misses them), and only j has.
-      const onlyI = missing[j].filter((k) => a[k] === a[k]);
-      const onlyJ = missing[i].filter((k) => b[k] === b[k]);
-      const shared = scored[i].index.length - onlyI.length;
-      if (shared < 2) {
-        out.push(null);
-        continue;
-      }
-      let totalI = totals[i];
-      let totalJ = totals[j];
-      for (const k of onlyI) totalI -= a[k];
-      for (const k of onlyJ) totalJ -= b[k];
-      const observed = (totalI - totalJ) / shared;
-      if (shared <= onlyI.length + onlyJ.length) {
-        // Few shared instances: sum the differences over them directly.
-        replicates.fill(0);
-        weight.fill(0);
-        for (let k = 0; k < n; k++) {
-          if (a[k] !== a[k] || b[k] !== b[k]) continue;
-          const d = a[k] - b[k];
-          const base = k * resamples;
-          for (let r = 0; r < resamples; r++) {
-            const c = counts[base + r];
-            replicates[r] += c * d;
-            weight[r] += c;
-          }
-        }
-      } else {
-        // Mostly shared: both columns' sums, less what only one of them has.
-        const si = sums[i];
-        const sj = sums[j];
-        for (let r = 0; r < resamples; r++) {
-          replicates[r] = si.sum[r] - sj.sum[r];
-          weight[r] = si.weight[r];
-        }
-        for (const k of onlyI) {
-          const x = a[k];
-          const base = k * resamples;
-          for (let r = 0; r < resamples; r++) {
-            const c = counts[base + r];
-            replicates[r] -= c * x;
-            weight[r] -= c;
-          }
-        }
-        for (const k of onlyJ) {
-          const y = b[k];
-          const base = k * resamples;
-          for (let r = 0; r < resamples; r++) replicates[r] += counts[base + r] * y;
-        }
-      }
-      let extreme = 0;
-      let valid = 0;
+  if (shared <= onlyA.length + onlyB.length) {
+    // Few shared instances: sum the differences over them directly.
+    const {counts} = draws();
+    for (let k = 0; k < n; k++) {
+      if (x[k] !== x[k] || y[k] !== y[k]) continue;
+      const d = x[k] - y[k];
+      const base = k * resamples;
       for (let r = 0; r < resamples; r++) {
-        if (!weight[r]) {
-          replicates[r] = NaN;
-          continue;
-        }
-        const d = replicates[r] / weight[r];
-        replicates[r] = d;
-        valid++;
-        if (Math.abs(d - observed) >= Math.abs(observed)) extreme++;
+        const c = counts[base + r];
+        replicates[r] += c * d;
+        weight[r] += c;
       }
-      const [lower, upper] = percentileInterval(replicates, level) ?? [observed, observed];
-      out.push({n: shared, difference: observed, lower, upper, p_value: (1 + extreme) / (valid + 1)});
     }
+  } else {
+    // Mostly shared: both columns' sums, less what only one of them has.
+    const sa = a.sums;
+    const sb = b.sums;
+    for (let r = 0; r < resamples; r++) {
+      replicates[r] = sa.sum[r] - sb.sum[r];
+      weight[r] = sa.weight ? sa.weight[r] : n;
+    }
+    if (onlyA.length || onlyB.length) {
+      const {counts} = draws();
+      for (const k of onlyA) {
+        const v = x[k];
+        const base = k * resamples;
+        for (let r = 0; r < resamples; r++) {
+          const c = counts[base + r];
+          replicates[r] -= c * v;
+          weight[r] -= c;
+        }
+      }
+      for (const k of onlyB) {
+        const v = y[k];
+        const base = k * resamples;
+        for (let r = 0; r < resamples; r++) replicates[r] += counts[base + r] * v;
+      }
+    }
+  }
+  let extreme = 0;
+  let valid = 0;
+  for (let r = 0; r < resamples; r++) {
+    if (!weight[r]) {
+      replicates[r] = NaN;
+      continue;
+    }
+    const d = replicates[r] / weight[r];
+    replicates[r] = d;
+    valid++;
+    if (Math.abs(d - observed) >= Math.abs(observed)) extreme++;
+  }
+  const [lower, upper] = percentileInterval(replicates, level) ?? [observed, observed];
+  return {n: shared, difference: observed, lower, upper, p_value: (1 + extreme) / (valid + 1)};
+}
+
+/**
+ * Paired bootstrap comparisons of every pair of columns (i < j, in the order (0,1), (0,2), ...,
+ * (1,2), ...) under one set of resamples (`comparePair` for each). Each column is summed once.
+ */
+export function pairedComparisonsShared(columns: ReadonlyArray<ArrayLike<number | null>>, draws: InstanceResamples, level = 0.95): Array<SharedPairedComparison | null> {
+  const prepared = columns.map((c) => pairColumn(c, columnSums(c, draws)));
+  const out: Array<SharedPairedComparison | null> = [];
+  for (let i = 0; i < prepared.length; i++) {
+    for (let j = i + 1; j < prepared.length; j++) out.push(comparePair(prepared[i], prepared[j], draws.resamples, () => draws, level));
   }
   return out;
 }

@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {siteFiles} from "../../data-loaders/site/archive.ts";
-import {cachedGroups, contentKey, directoryStatsCache} from "../../data-loaders/site/stats-cache.ts";
+import {cacheMemo, contentKey, directoryStatsCache} from "../../data-loaders/site/stats-cache.ts";
 import type {Benchmark} from "../../data-loaders/benchmark/types.ts";
 
 const dirs: string[] = [];
@@ -22,35 +22,42 @@ describe("contentKey", () => {
   });
 });
 
-describe("cachedGroups", () => {
-  it("computes only the groups it has not seen, and keeps only this build's entries on disk", async () => {
+describe("cacheMemo", () => {
+  it("computes only the keys it has not seen, asks the cache once per key and build, and keeps only this build's entries on disk", () => {
     const dir = tempDir();
-    const square = (calls: string[][]) => async (missing: Map<string, number[]>) => {
-      calls.push([...missing.keys()]);
-      return new Map([...missing].map(([k, xs]) => [k, xs.map((x) => x * x)]));
+    const calls: string[] = [];
+    const square = (key: string, x: number) => () => {
+      calls.push(key);
+      return x * x;
     };
-    const first: string[][] = [];
     const one = directoryStatsCache(dir, "code v1");
-    const a = await cachedGroups(one, "squares", new Map([["a", [1, 2]], ["b", [3]]]), [], square(first), []);
+    const memo = cacheMemo(one, {resamples: 10});
+    expect([memo("squares", "a", square("a", 2)), memo("squares", "b", square("b", 3)), memo("squares", "a", square("a", 2))]).toEqual([4, 9, 4]);
     one.save();
-    expect([...a]).toEqual([["a", [1, 4]], ["b", [9]]]);
-    expect(first).toEqual([["a", "b"]]);
+    expect(calls).toEqual(["a", "b"]);
+    expect(one.stats).toEqual({hits: 0, misses: 2});
 
-    // A new group and a changed one are computed; the unchanged one comes from disk.
-    const second: string[][] = [];
+    // A new key is computed; the unchanged one comes from disk, and -0 comes back as -0.
+    calls.length = 0;
     const two = directoryStatsCache(dir, "code v1");
-    const b = await cachedGroups(two, "squares", new Map([["a", [1, 2]], ["b", [4]], ["c", [-0]]]), [], square(second), []);
+    const again = cacheMemo(two, {resamples: 10});
+    expect(again("squares", "a", square("a", 2))).toBe(4);
+    expect(Object.is(again("squares", "z", () => -0), -0)).toBe(true);
     two.save();
-    expect([...b]).toEqual([["a", [1, 4]], ["b", [16]], ["c", [0]]]);
-    expect(Object.is(b.get("c")![0], 0)).toBe(true);
-    expect(second).toEqual([["b", "c"]]);
-    expect(two.stats).toEqual({hits: 1, misses: 2});
+    expect(calls).toEqual([]);
+    expect(two.stats).toEqual({hits: 1, misses: 1});
+    const back = directoryStatsCache(dir, "code v1");
+    expect(Object.is(cacheMemo(back, {resamples: 10})("squares", "z", () => 1), -0)).toBe(true);
 
-    // Edited code misses everything; the old group b = [3] was dropped when the second build saved.
-    const third = directoryStatsCache(dir, "code v2");
-    expect(await cachedGroups(third, "squares", new Map([["a", [1, 2]]]), [], async () => new Map([["a", [0]]]), [])).toEqual(new Map([["a", [0]]]));
+    // Other options or edited code miss; b, unused by the second build, was dropped when it saved.
+    const other = directoryStatsCache(dir, "code v1");
+    cacheMemo(other, {resamples: 20})("squares", "a", () => 0);
+    expect(other.stats).toEqual({hits: 0, misses: 1});
+    const edited = directoryStatsCache(dir, "code v2");
+    cacheMemo(edited, {resamples: 10})("squares", "a", () => 0);
+    expect(edited.stats).toEqual({hits: 0, misses: 1});
     const fourth = directoryStatsCache(dir, "code v1");
-    await cachedGroups(fourth, "squares", new Map([["b", [3]]]), [], async (m) => new Map([...m].map(([k]) => [k, [-1]])), []);
+    cacheMemo(fourth, {resamples: 10})("squares", "b", () => -1);
     expect(fourth.stats).toEqual({hits: 0, misses: 1});
     expect(readdirSync(dir)).toEqual(["squares.v8"]);
   });
