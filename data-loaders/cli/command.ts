@@ -3,6 +3,7 @@
  * `data-loaders/cli/commands/<name>.ts` and default-exports a `Command`; `cli.ts` discovers them by
  * file name, so adding a command touches one file.
  */
+import {resolve} from "node:path";
 import {parseArgs, type ParseArgsConfig} from "node:util";
 import {loadConfig, type SuiteConfig} from "../runner/config.ts";
 
@@ -57,6 +58,17 @@ export function integerFlag(value: string | undefined, flag: string, min = 0): n
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be ${min === 0 ? "a non-negative integer" : `an integer of at least ${min}`}, got ${JSON.stringify(value)}`);
   if (Number(value) < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got ${value}`);
   return Number(value);
+}
+
+/**
+ * The result folders a `--results` flag names (comma-separated, relative to `cwd`), or
+ * `fallback` when the flag is absent. A flag that names no folder is a usage error.
+ */
+export function resultFolders(flag: string | undefined, cwd: string, fallback: readonly string[] = []): string[] {
+  if (flag === undefined) return [...fallback];
+  const dirs = (listFlag(flag) ?? []).map((d) => resolve(cwd, d));
+  if (!dirs.length) throw new UsageError("--results names no folder");
+  return dirs;
 }
 
 /** The project's configuration as a command sees it: a bad configuration is a usage error naming the file and field. */

@@ -1,9 +1,11 @@
 /**
- * The statistics behind the site's tables, as pure functions over plain rows: bootstrap CIs of
- * every leaderboard cell, mean win rates with CIs and rank intervals, paired comparisons of every
- * pair of leaderboard entries, metric-vs-metric and judge-vs-judge correlations, jury agreement
- * (Krippendorff's alpha) and the paper's tables on our own runs. `site.ts` reads the rows from
- * DuckDB and writes the results back; nothing here does I/O.
+ * The statistics behind the site's tables, as pure functions: bootstrap CIs of every leaderboard
+ * cell, mean win rates with CIs and rank intervals, paired comparisons of every pair of
+ * leaderboard entries, metric-vs-metric and judge-vs-judge correlations, jury agreement
+ * (Krippendorff's alpha) and the paper's tables on our own runs. The resampling statistics read
+ * the columns of `stat-columns.ts` (the `...Of` functions; the row forms wrap them for tests and
+ * small inputs) and keep per-column results in the memo they are given. `archive.ts` reads the
+ * values from DuckDB and writes the results back; nothing here does I/O.
  *
  * An "entry" is one row of the leaderboard: a model from one source (native runs, imported HELM
  * runs, ...), named by its `label`. Instance-level values of one entry are already averaged over
@@ -265,7 +267,8 @@ export function winRateRowsOf(benchmarks: readonly BenchmarkColumns[], options: 
       }
       return {category: b.category, scored, resampled: {id: b.benchmark, observed, replicates} as ResampledBenchmark};
     });
-    const scopes = ["all", ...new Set(resampled.map((r) => r.category))];
+    // A benchmark without a category (known only from results that recorded none) counts in "all" only.
+    const scopes = ["all", ...new Set(resampled.map((r) => r.category).filter((c) => c !== ""))];
     const out: WinRateRow[] = [];
     for (const scope of scopes) {
       const part = resampled.filter((r) => scope === "all" || r.category === scope);

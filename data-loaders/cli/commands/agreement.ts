@@ -7,7 +7,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {analyzeAgreement, DEFAULT_SEED, type AgreementResult} from "../../clinicians/agreement.ts";
-import {integerFlag, listFlag, parseFlags, UsageError, type Command, type CommandIO} from "../command.ts";
+import {integerFlag, listFlag, parseFlags, resultFolders, UsageError, type Command, type CommandIO} from "../command.ts";
 import {readRatings} from "../../clinicians/ratings.ts";
 import {textTable} from "../text-table.ts";
 import {loadRegistry} from "../../benchmark/registry.ts";
@@ -111,8 +111,7 @@ export function studyFigures(result: StudyResult) {
 
 /** `agreement --results`: the study of the workbench's own runs from completed rating sheets. */
 async function ownRuns(results: string, ratings: string | undefined, datasets: string[] | undefined, seed: number, format: string, io: CommandIO): Promise<number> {
-  const dirs = (listFlag(results) ?? []).map((d) => resolve(io.cwd, d));
-  if (!dirs.length) throw new UsageError("--results names no folder");
+  const dirs = resultFolders(results, io.cwd);
   if (ratings === undefined) throw new UsageError("--results needs --ratings: the folder of completed rating sheets (with key.csv) or the sheet files");
   const paths = (listFlag(ratings) ?? []).map((p) => resolve(io.cwd, p));
   if (!paths.length) throw new UsageError("--ratings names no folder or file");

@@ -8,7 +8,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {csvFormat} from "d3-dsv";
-import {type Command, commandConfig, integerFlag, listFlag, parseFlags, UsageError} from "../command.ts";
+import {type Command, commandConfig, integerFlag, parseFlags, resultFolders, UsageError} from "../command.ts";
 import {parsePublished, PUBLISHED_SOURCE, publishedVersions} from "../../paper/published.ts";
 import {siteFiles, siteSource} from "../../site/archive.ts";
 import {tableNames} from "../../formats/tables.ts";
@@ -115,8 +115,7 @@ const command: Command = {
     // to rank, an absent default folder leaves the published entries alone on the board.
     const defaultDir = config.outDir;
     const defaultMissing = tableNames.some((t) => !existsSync(resolve(defaultDir, `${t}.parquet`)));
-    const dirs = values.results === undefined ? (published && defaultMissing ? [] : [defaultDir]) : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
-    if (dirs.length === 0 && values.results !== undefined) throw new UsageError("--results names no folder");
+    const dirs = resultFolders(values.results, io.cwd, published && defaultMissing ? [] : [defaultDir]);
     for (const dir of dirs) {
       const missing = tableNames.filter((t) => !existsSync(resolve(dir, `${t}.parquet`)));
       if (missing.length) throw new UsageError(`${dir} is not a result folder (no ${missing.join(", ")}.parquet); run "medhelm run" or pass --results`);

@@ -5,7 +5,7 @@
  */
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
-import {type Command, commandConfig, integerFlag, listFlag, parseFlags, UsageError} from "../command.ts";
+import {type Command, commandConfig, integerFlag, listFlag, parseFlags, resultFolders, UsageError} from "../command.ts";
 import {loadRegistry} from "../../benchmark/registry.ts";
 import {textTable} from "../text-table.ts";
 import type {Rubric} from "../../benchmark/types.ts";
@@ -96,8 +96,7 @@ const command: Command = {
       width: numberFlag(values.width, "--width", 0, 2) ?? MEDHELM_DESIGN.width
     };
     const config = commandConfig(io, values.config);
-    const dirs = values.results === undefined ? [config.outDir] : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
-    if (!dirs.length) throw new UsageError("--results names no folder");
+    const dirs = resultFolders(values.results, io.cwd, [config.outDir]);
     let judged: JudgedResponse[];
     try {
       judged = await readJudgedResponses(dirs);

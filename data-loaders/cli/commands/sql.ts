@@ -8,10 +8,10 @@
 import {existsSync, statSync} from "node:fs";
 import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
-import {join, resolve} from "node:path";
+import {join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {csvFormat} from "d3-dsv";
-import {type Command, commandConfig, listFlag, parseFlags, UsageError} from "../command.ts";
+import {type Command, commandConfig, parseFlags, resultFolders, UsageError} from "../command.ts";
 import {memoryConnection, sqlString} from "../../formats/parquet.ts";
 import {shippedTables, siteFiles} from "../../site/archive.ts";
 import {notebookTableQueries} from "../../site/notebook-tables.ts";
@@ -102,8 +102,7 @@ const command: Command = {
     const format = values.format!;
     if (!["table", "json", "csv"].includes(format)) throw new UsageError(`--format must be table, json or csv, got ${format}`);
     const config = commandConfig(io, values.config);
-    const dirs = values.results === undefined ? [config.outDir] : listFlag(values.results)!.map((d) => resolve(io.cwd, d));
-    if (dirs.length === 0) throw new UsageError("--results names no folder");
+    const dirs = resultFolders(values.results, io.cwd, [config.outDir]);
     checkFolders(dirs);
 
     const {connection, close} = await memoryConnection();
