@@ -128,7 +128,8 @@ describe("run manifest", () => {
     // Hashes are shown shortened to 12 characters.
     expect(table).toContain(String(benchmarks[0].prompt_hash).slice(0, 12));
     expect(await page.locator("#manifest-costs").innerText()).toContain("fixture/alpha");
-    expect(await page.locator("#manifest-config").innerText()).toContain("\"seed\": 7");
+    // The configuration is a cell of its own, which may redraw after the status line.
+    await page.locator("#manifest-config", {hasText: "\"seed\": 7"}).waitFor();
     expect(new URL(page.url()).searchParams.get("run")).toBe("fixture-jury-run");
     expect(external).toEqual([]);
     expect(problems).toEqual([]);
