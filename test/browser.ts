@@ -43,9 +43,12 @@ export interface OpenedPage {
   problems: string[];
 }
 
-/** Opens `path`, blocking non-loopback requests, and waits for `ready` (a CSS selector) or fails fast on a cell error. */
-export async function openPage(h: Harness, path: string, ready: string, timeout = 60_000): Promise<OpenedPage> {
-  const page = await h.browser.newPage({viewport: {width: 1200, height: 900}});
+/**
+ * Opens `path` in a page of `viewport` (1200 x 900 by default), blocking non-loopback requests, and
+ * waits for `ready` (a CSS selector) or fails fast on a cell error.
+ */
+export async function openPage(h: Harness, path: string, ready: string, timeout = 60_000, viewport = {width: 1200, height: 900}): Promise<OpenedPage> {
+  const page = await h.browser.newPage({viewport});
   const external: string[] = [];
   const problems: string[] = [];
   await page.route("**/*", (route) => {

@@ -115,6 +115,24 @@ describe("metric agreement", () => {
   });
 });
 
+describe("narrow screens", () => {
+  it("draw every chart page at phone width without a rendering error", async () => {
+    const pages: Array<[string, string]> = [
+      ["/", "#leaderboard-chart svg"], ["/explore", "#explore-chart svg"], ["/paper/table1", "main svg"], ["/paper/categories", "main svg"],
+      ["/paper/heatmap", "main svg"], ["/cost", "main svg"], ["/agreement", "main svg"], ["/benchmarks/aci_bench", "main svg"]
+    ];
+    for (const [path, ready] of pages) {
+      const {page, external, problems} = await openPage(site.harness, path, ready, 60_000, {width: 360, height: 780});
+      // Later charts of the page draw after the first: let them all finish.
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(500);
+      expect(problems, path).toEqual([]);
+      expect(external, path).toEqual([]);
+      await page.close();
+    }
+  });
+});
+
 describe("run manifest", () => {
   it("shows each run's benchmarks with versions and hashes, its configuration and its cost", async () => {
     const benchmarks = builtTable(site.dist, "benchmarks").filter((d) => d.run_id === "fixture-jury-run");

@@ -1,6 +1,7 @@
 // A heatmap whose rows are grouped under headings (benchmarks under their category) and whose
-// columns are models. Long suites grow downwards, never sideways: the plot always fits `width`.
+// columns are models. Long suites grow downwards, never sideways: the plot fits `width`, unless the page is too narrow for its cells (it then scrolls).
 import * as Plot from "npm:@observablehq/plot";
+import {gridWidth} from "./labelMargin.js";
 
 /**
  * Draws `cells` ({row, column, value, note?, raw?}, values on 0-1) with `groups` ([{name, rows}])
@@ -21,12 +22,14 @@ export function GroupedHeatmap(cells, {groups, columns, width, colors = null, le
   const longest = Math.max(0, ...columns.map((c) => String(c).length));
   const marginTop = Math.min(260, 30 + Math.ceil(longest * 4.4));
   const marginRight = 12;
-  const columnWidth = (width - marginLeft - marginRight) / Math.max(1, columns.length);
+  // On a narrow page the chart keeps a usable cell width and its container scrolls.
+  const chartWidth = gridWidth(width, columns.length, marginLeft + marginRight, 8) ?? 640;
+  const columnWidth = (chartWidth - marginLeft - marginRight) / Math.max(1, columns.length);
   // Numbers are printed only where they fit; the tooltip always has them.
   const printed = columnWidth >= 6.2 * (digits + 2) + 4;
   const fontSize = 10;
   const plot = Plot.plot({
-    width,
+    width: chartWidth,
     height: domain.length * rowHeight + marginTop + 10,
     marginLeft,
     marginRight,

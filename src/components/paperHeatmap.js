@@ -1,5 +1,6 @@
 // A models x columns heatmap with the value printed in each cell; missing cells are grey and say why.
 import * as Plot from "npm:@observablehq/plot";
+import {gridWidth} from "./labelMargin.js";
 
 /**
  * Draws `cells` ({row, column, value, note?, raw?}) with rows and columns in the given orders.
@@ -7,14 +8,15 @@ import * as Plot from "npm:@observablehq/plot";
  * tooltip. `groups` (column -> label) prints a group label above the first column of each group.
  * `rowColors` (row -> colour) puts a dot in each row's colour between its label and its cells, so
  * that rows that are models carry the colour they have on every page.
- * A plot wider than the page keeps its size (`width` is honoured) so that its container can scroll.
+ * A plot wider than the page keeps its size so that its container can scroll: it is at least as
+ * wide as its margin and 14 px per column, however narrow the page.
  */
 export function Heatmap(cells, {rows, columns, groups = null, width, rowLabel = null, columnLabel = null, legend = "score (0-1)", marginLeft = 200, marginBottom = 120, rotate = -45, cellHeight = 26, digits = 2, rowColors = null} = {}) {
   const present = cells.filter((d) => d.value !== null);
   const missing = cells.filter((d) => d.value === null);
   const marginTop = groups ? 120 : 10;
   const plot = Plot.plot({
-    width,
+    width: gridWidth(width, columns.length, marginLeft + 20, 14),
     height: rows.length * cellHeight + marginBottom + marginTop,
     marginLeft,
     marginBottom,

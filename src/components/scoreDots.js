@@ -3,6 +3,7 @@
 // Each entry is drawn in its model's site-wide colour (siteModels.js); axes use currentColor.
 import * as Plot from "npm:@observablehq/plot";
 import {formatEstimate} from "./format.js";
+import {labelMargin} from "./labelMargin.js";
 
 /**
  * `rows` carry `label`, the band field `y` and `x`, `x1`, `x2` (estimate and interval ends).
@@ -19,11 +20,9 @@ export function ScoreDots(rows, {labels, colors, bands, width, y = "benchmark_na
   const position = (d) => band.get(d[y]) + (entry.get(d.label) - (labels.length - 1) / 2) * step;
   const scored = rows.filter((d) => d[x] != null && band.has(d[y]) && entry.has(d.label));
   const rowHeight = Math.max(26, labels.length * 6 + 14);
-  // On a narrow page (a phone, a split window) a fixed label margin can be wider than the chart:
-  // the plot area's width goes negative, Plot draws its frame as a <rect> with a negative width
-  // and the browser logs an error. The margin then gives way to at most 40 % of the width, and
-  // band names are cut to fit it (each dot's tooltip still names its band in full).
-  const left = width == null ? marginLeft : Math.max(0, Math.min(marginLeft, Math.floor(width * 0.4)));
+  // On a narrow page the margin gives way (labelMargin.js), and band names are cut to fit it
+  // (each dot's tooltip still names its band in full).
+  const left = labelMargin(width, marginLeft);
   // About 5.5 px per character at Plot's 10 px font, less the tick label's 8.5 px offset.
   const chars = Math.max(1, Math.floor((left - 10) / 5.5));
   const fit = (name) => (left < marginLeft && String(name).length > chars ? `${String(name).slice(0, chars - 1)}…` : name);
