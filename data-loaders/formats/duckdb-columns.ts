@@ -446,43 +446,44 @@ function builderFor(kind: ResultColumn["kind"], name: string, duckdbType: string
   const validity = new Validity();
   let length = 0;
   const base = () => ({name, duckdbType, validity: validity.finish(length), nullCount: validity.nullCount});
+  // Integer and float columns differ only in how a chunk's values are copied into the array.
+  const numeric = <T extends Int32Array | Float64Array>(initial: T, copy: (vector: duckdb.Vector, rows: number, into: T, at: number) => void) => {
+    let values = initial;
+    return {
+      append(vector: duckdb.Vector, rows: number, valid: Uint8Array | null) {
+        values = grow(values, length + rows);
+        copy(vector, rows, values, length);
+        validity.append(valid, length, rows, values);
+        length += rows;
+      },
+      values: () => fit(values, length)
+    };
+  };
   switch (kind) {
     case "int32": {
-      let values = new Int32Array(expected);
-      return {
-        append(vector, rows, valid) {
-          values = grow(values, length + rows);
-          const data = duckdb.vector_get_data(vector, rows * 4);
-          values.set(new Int32Array(data.buffer, data.byteOffset, rows), length);
-          validity.append(valid, length, rows, values);
-          length += rows;
-        },
-        finish: () => ({...base(), kind, values: fit(values, length)})
-      };
+      const column = numeric(new Int32Array(expected), (vector, rows, into, at) => {
+        const data = duckdb.vector_get_data(vector, rows * 4);
+        into.set(new Int32Array(data.buffer, data.byteOffset, rows), at);
+      });
+      return {append: column.append, finish: () => ({...base(), kind, values: column.values()})};
     }
     case "float64": {
-      let values = new Float64Array(expected);
-      return {
-        append(vector, rows, valid) {
-          values = grow(values, length + rows);
-          if (resultType === "BIGINT") {
-            const data = duckdb.vector_get_data(vector, rows * 8);
-            const ints = new BigInt64Array(data.buffer, data.byteOffset, rows);
-            for (let i = 0; i < rows; i++) values[length + i] = Number(ints[i]);
-          } else if (resultType === "HUGEINT") {
-            // Two 64-bit halves, the low one unsigned first.
-            const data = duckdb.vector_get_data(vector, rows * 16);
-            const halves = new BigUint64Array(data.buffer, data.byteOffset, rows * 2);
-            for (let i = 0; i < rows; i++) values[length + i] = Number((BigInt.asIntN(64, halves[2 * i + 1]) << 64n) | halves[2 * i]);
-          } else {
-            const data = duckdb.vector_get_data(vector, rows * 8);
-            values.set(new Float64Array(data.buffer, data.byteOffset, rows), length);
-          }
-          validity.append(valid, length, rows, values);
-          length += rows;
-        },
-        finish: () => ({...base(), kind, values: fit(values, length)})
-      };
+      const column = numeric(new Float64Array(expected), (vector, rows, into, at) => {
+        if (resultType === "BIGINT") {
+          const data = duckdb.vector_get_data(vector, rows * 8);
+          const ints = new BigInt64Array(data.buffer, data.byteOffset, rows);
+          for (let i = 0; i < rows; i++) into[at + i] = Number(ints[i]);
+        } else if (resultType === "HUGEINT") {
+          // Two 64-bit halves, the low one unsigned first.
+          const data = duckdb.vector_get_data(vector, rows * 16);
+          const halves = new BigUint64Array(data.buffer, data.byteOffset, rows * 2);
+          for (let i = 0; i < rows; i++) into[at + i] = Number((BigInt.asIntN(64, halves[2 * i + 1]) << 64n) | halves[2 * i]);
+        } else {
+          const data = duckdb.vector_get_data(vector, rows * 8);
+          into.set(new Float64Array(data.buffer, data.byteOffset, rows), at);
+        }
+      });
+      return {append: column.append, finish: () => ({...base(), kind, values: column.values()})};
     }
     case "bool": {
       let bits = new Uint8Array(expected >> 3);

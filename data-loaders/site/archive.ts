@@ -340,12 +340,13 @@ async function createCatalogue(connection: DuckDBConnection, input: SiteInput): 
 
 /**
  * The columns the resampling statistics read (`stat-columns.ts`), from `instance_values` read as
- * typed columns: no row objects, at a million values.
+ * typed columns: no row objects, at a million values. Every string column is dictionary-coded,
+ * so the distinct counts that decide it need only be estimates.
  */
 export async function readStatColumns(connection: DuckDBConnection, points: ReadonlySet<string>): Promise<BenchmarkColumns[]> {
   const {length, columns} = await readColumns(connection, `
     SELECT v.benchmark, coalesce(c.category, '') AS category, v.label, v.metric, v.instance_id, coalesce(v.is_main, false) AS is_main, v.value, v.value_normalized
-    FROM instance_values v LEFT JOIN catalogue c USING (benchmark) ORDER BY v.benchmark, v.label, v.metric`, {dictionary: () => true});
+    FROM instance_values v LEFT JOIN catalogue c USING (benchmark) ORDER BY v.benchmark, v.label, v.metric`, {dictionary: () => true, approximate: true});
   const column = (name: string) => columns.find((c) => c.name === name)!;
   const isMain = column("is_main");
   return columnsFromColumns({
